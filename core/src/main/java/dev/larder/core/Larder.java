@@ -1,0 +1,252 @@
+package dev.larder.core;
+
+import dev.larder.core.store.Store;
+import dev.larder.core.store.StoreConfig;
+import dev.larder.eviction.EvictionPolicies;
+import dev.larder.eviction.EvictionPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One off-heap store with a hard memory budget, holding any number of named {@link Cache}s.
+ *
+ * <pre>{@code
+ * try (Larder larder = Larder.builder().maxMemory(256L << 20).build()) {
+ *     Cache<String, String> cache = larder.cache("users", Codecs.utf8(), Codecs.utf8());
+ *     cache.put("u:1", "Ada");
+ *     cache.put("u:2", "Grace", Duration.ofSeconds(30));
+ *     String v = cache.get("u:1");
+ * }
+ * }</pre>
+ *
+ * <p>All caches of a Larder share its budget and its eviction policy. {@link #close()} returns
+ * every native byte; any use after that throws {@link IllegalStateException}.
+ *
+ * <p>The JVM must run with {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} (Agrona
+ * 2.x needs it); {@link Builder#build()} fails at once with a message naming the flag otherwise.
+ */
+public final class Larder implements AutoCloseable {
+
+    /** The JVM flag Larder needs. */
+    public static final String REQUIRED_JVM_FLAG = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private final Store store;
+    private final Map<String, CacheImpl<?, ?>> caches = new ConcurrentHashMap<>();
+    private final Object registryLock = new Object();
+    private final ExpiryDaemon expiryDaemon;
+
+    private Larder(final Builder builder) {
+        this.store = new Store(new StoreConfig(builder.maxMemory, builder.policy, builder.clock));
+        this.expiryDaemon = builder.expiryInterval.isZero() ? null : new ExpiryDaemon(this, builder.expiryInterval);
+        if (expiryDaemon != null) {
+            expiryDaemon.start();
+        }
+    }
+
+    /** @return a builder with a 64 MiB budget, {@code allkeys-lru}, the system clock and active expiry every 100 ms */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the cache with this name, creating it with default options if needed.
+     *
+     * @param name       the cache's name
+     * @param keyCodec   how keys are encoded
+     * @param valueCodec how values are encoded
+     * @param <K>        key type
+     * @param <V>        value type
+     * @return the cache; the same instance for the same name
+     * @throws CacheConfigurationException if the name exists with other codecs
+     */
+    public <K, V> Cache<K, V> cache(final String name, final Codec<K> keyCodec, final Codec<V> valueCodec) {
+        return cache(name, keyCodec, valueCodec, null);
+    }
+
+    /**
+     * Returns the cache with this name, creating it with {@code options} if needed.
+     *
+     * @param name       the cache's name
+     * @param keyCodec   how keys are encoded
+     * @param valueCodec how values are encoded
+     * @param options    per-cache settings; {@code null} means "defaults when created, any when it exists"
+     * @param <K>        key type
+     * @param <V>        value type
+     * @return the cache; the same instance for the same name
+     * @throws CacheConfigurationException if the name exists with other codecs or options
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> Cache<K, V> cache(final String name, final Codec<K> keyCodec, final Codec<V> valueCodec,
+                                    final CacheOptions options) {
+        Objects.requireNonNull(name, "cache name must not be null");
+        Objects.requireNonNull(keyCodec, "key codec must not be null");
+        Objects.requireNonNull(valueCodec, "value codec must not be null");
+        store.checkOpen();
+        synchronized (registryLock) {
+            final CacheImpl<?, ?> existing = caches.get(name);
+            if (existing != null) {
+                existing.checkCompatible(keyCodec, valueCodec, options);
+                return (Cache<K, V>) existing;
+            }
+            final CacheOptions effective = options == null ? CacheOptions.defaults() : options;
+            store.checkEntryLimit(name, effective.maxEntrySize());
+            final int id = store.registerCache(name);
+            final CacheImpl<K, V> cache = new CacheImpl<>(this, store, id, name, keyCodec, valueCodec, effective);
+            store.attach(id, cache);
+            caches.put(name, cache);
+            return cache;
+        }
+    }
+
+    /** @return the names of the caches created so far, sorted */
+    public Set<String> cacheNames() {
+        store.checkOpen();
+        return Collections.unmodifiableSet(new TreeSet<>(caches.keySet()));
+    }
+
+    /** @return counters summed over all caches, with memory used and limit */
+    public CacheStats stats() {
+        store.checkOpen();
+        CacheStats sum = new CacheStats(0, 0, 0, 0, 0, 0, 0, store.memoryUsed(), store.memoryLimit());
+        for (final CacheImpl<?, ?> cache : caches.values()) {
+            sum = sum.plus(cache.stats());
+        }
+        return sum;
+    }
+
+    /** @return native bytes currently held (index, headers, keys, values, free space inside held pages) */
+    public long memoryUsed() {
+        store.checkOpen();
+        return store.memoryUsed();
+    }
+
+    /** @return the budget in bytes */
+    public long memoryLimit() {
+        return store.memoryLimit();
+    }
+
+    /** @return the eviction policy */
+    public EvictionPolicy evictionPolicy() {
+        return store.policy();
+    }
+
+    /**
+     * Runs a full active-expiry pass now: every expired entry is reclaimed before this returns.
+     * The background daemon does the same work incrementally; tests with a fake clock call this.
+     *
+     * @return how many expired entries were reclaimed
+     */
+    public long runMaintenance() {
+        store.checkOpen();
+        return store.expireAll();
+    }
+
+    /** @return whether {@link #close()} has been called */
+    public boolean isClosed() {
+        return store.isClosed();
+    }
+
+    /** Returns all native memory. Idempotent. */
+    @Override
+    public void close() {
+        if (expiryDaemon != null) {
+            expiryDaemon.shutdown();
+        }
+        store.close();
+    }
+
+    Store store() {
+        return store;
+    }
+
+    List<CacheImpl<?, ?>> cachesSnapshot() {
+        return new ArrayList<>(caches.values());
+    }
+
+    /**
+     * Settings for a {@link Larder}, validated when set.
+     */
+    public static final class Builder {
+        /** Default budget: 64 MiB. */
+        public static final long DEFAULT_MAX_MEMORY = 64L << 20;
+        /** Default pause between active-expiry steps, as Redis's 10 Hz {@code serverCron}. */
+        public static final Duration DEFAULT_EXPIRY_INTERVAL = Duration.ofMillis(100);
+
+        private long maxMemory = DEFAULT_MAX_MEMORY;
+        private EvictionPolicy policy = EvictionPolicies.allKeysLru();
+        private LarderClock clock = LarderClock.SYSTEM;
+        private Duration expiryInterval = DEFAULT_EXPIRY_INTERVAL;
+
+        private Builder() {
+        }
+
+        /**
+         * @param bytes the hard budget for every native byte the Larder holds; at least 1 MiB
+         * @return this builder
+         */
+        public Builder maxMemory(final long bytes) {
+            if (bytes < StoreConfig.MIN_MEMORY) {
+                throw new IllegalArgumentException(String.format(
+                    "maxMemory must be at least %,d bytes, was %,d", StoreConfig.MIN_MEMORY, bytes));
+            }
+            this.maxMemory = bytes;
+            return this;
+        }
+
+        /**
+         * @param policy what leaves when memory runs short
+         * @return this builder
+         */
+        public Builder evictionPolicy(final EvictionPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "eviction policy must not be null");
+            return this;
+        }
+
+        /**
+         * @param name a Redis {@code maxmemory-policy} name such as {@code allkeys-lru} or {@code noeviction}
+         * @return this builder
+         */
+        public Builder evictionPolicy(final String name) {
+            return evictionPolicy(EvictionPolicies.byName(Objects.requireNonNull(name, "policy name must not be null")));
+        }
+
+        /**
+         * @param clock the time source for expiry and recency
+         * @return this builder
+         */
+        public Builder clock(final LarderClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            return this;
+        }
+
+        /**
+         * @param interval pause between background active-expiry steps; {@link Duration#ZERO}
+         *                 turns the background thread off (then call {@link Larder#runMaintenance()})
+         * @return this builder
+         */
+        public Builder expiryInterval(final Duration interval) {
+            Objects.requireNonNull(interval, "expiry interval must not be null");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("expiry interval must not be negative, was " + interval);
+            }
+            this.expiryInterval = interval;
+            return this;
+        }
+
+        /**
+         * @return a new Larder
+         * @throws IllegalStateException if the JVM lacks {@value Larder#REQUIRED_JVM_FLAG}
+         */
+        public Larder build() {
+            NativeAccessCheck.verify();
+            return new Larder(this);
+        }
+    }
+}
