@@ -1,0 +1,100 @@
+package dev.larder.eviction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SampledLruTest {
+
+    @Test
+    void olderAccessScoresHigherThanRecentAccess() {
+        final EvictionPolicy lru = EvictionPolicies.allKeysLru();
+        final int old = lru.onInsert(100);
+        final int recent = lru.onInsert(900);
+        final long now = 1_000;
+        assertThat(lru.score(old, -1, now)).isGreaterThan(lru.score(recent, -1, now));
+        assertThat(lru.score(old, -1, now)).isEqualTo(900);
+        assertThat(lru.score(recent, -1, now)).isEqualTo(100);
+    }
+
+    @Test
+    void accessRefreshesTheStampSoTheEntryLooksYoungAgain() {
+        final EvictionPolicy lru = EvictionPolicies.allKeysLru();
+        final int inserted = lru.onInsert(10);
+        final int accessed = lru.onAccess(inserted, 500);
+        assertThat(lru.score(accessed, -1, 510)).isEqualTo(10);
+        assertThat(lru.score(inserted, -1, 510)).isEqualTo(500);
+    }
+
+    @Test
+    void accessWordFitsIn24Bits() {
+        final EvictionPolicy lru = EvictionPolicies.allKeysLru();
+        final long bigTick = (1L << 40) + 12_345;
+        final int word = lru.onInsert(bigTick);
+        assertThat(word & ~EvictionPolicy.ACCESS_MASK).isZero();
+        assertThat(word).isEqualTo(12_345);
+        assertThat(lru.onAccess(word, bigTick + 7) & ~EvictionPolicy.ACCESS_MASK).isZero();
+    }
+
+    @Test
+    void ageIsWrapAroundSafe() {
+        final int stamp = EvictionPolicy.ACCESS_MASK - 4; // 5 ticks before the 24-bit clock wraps
+        final long tickAfterWrap = (1L << EvictionPolicy.ACCESS_BITS) + 10; // 15 ticks later
+        assertThat(EvictionPolicy.age(stamp, tickAfterWrap)).isEqualTo(15);
+        assertThat(EvictionPolicy.age(stamp, EvictionPolicy.ACCESS_MASK)).isEqualTo(4);
+        assertThat(EvictionPolicy.age(0, 0)).isZero();
+    }
+
+    @Test
+    void scoreAcrossClockWrapStillPrefersTheOlderEntry() {
+        final EvictionPolicy lru = EvictionPolicies.allKeysLru();
+        final long beforeWrap = EvictionPolicy.ACCESS_MASK - 100L;
+        final long afterWrap = (1L << EvictionPolicy.ACCESS_BITS) + 50;
+        final int older = lru.onInsert(beforeWrap);
+        final int younger = lru.onInsert(afterWrap - 10);
+        assertThat(younger).isLessThan(older); // raw stamps wrapped
+        assertThat(lru.score(older, -1, afterWrap)).isEqualTo(151);
+        assertThat(lru.score(younger, -1, afterWrap)).isEqualTo(10);
+        assertThat(lru.score(older, -1, afterWrap)).isGreaterThan(lru.score(younger, -1, afterWrap));
+    }
+
+    @Test
+    void volatileLruDoesNotEvictEntriesWithoutTtl() {
+        final EvictionPolicy policy = EvictionPolicies.volatileLru(5);
+        final int word = policy.onInsert(0);
+        assertThat(policy.score(word, -1, 1_000)).isEqualTo(EvictionPolicy.NOT_EVICTABLE);
+        assertThat(policy.score(word, 5_000, 1_000)).isEqualTo(1_000);
+        assertThat(policy.score(word, 0, 1_000)).isEqualTo(1_000);
+    }
+
+    @Test
+    void allKeysLruEvictsEntriesWithoutTtl() {
+        final EvictionPolicy policy = EvictionPolicies.allKeysLru();
+        final int word = policy.onInsert(0);
+        assertThat(policy.score(word, -1, 42)).isEqualTo(42);
+    }
+
+    @Test
+    void namesSamplesAndEvictsFlag() {
+        assertThat(EvictionPolicies.allKeysLru().name()).isEqualTo("allkeys-lru");
+        assertThat(EvictionPolicies.allKeysLru().sampleSize()).isEqualTo(EvictionPolicies.DEFAULT_SAMPLES);
+        assertThat(EvictionPolicies.allKeysLru(10).sampleSize()).isEqualTo(10);
+        assertThat(EvictionPolicies.volatileLru(3).name()).isEqualTo("volatile-lru");
+        assertThat(EvictionPolicies.volatileLru(3).sampleSize()).isEqualTo(3);
+        assertThat(EvictionPolicies.allKeysLru().evicts()).isTrue();
+        assertThat(EvictionPolicies.volatileLru(3).evicts()).isTrue();
+        assertThat(EvictionPolicies.allKeysLru(7).toString()).contains("allkeys-lru").contains("7");
+    }
+
+    @Test
+    void sampleSizeBelowOneIsRejectedWithTheValue() {
+        assertThatThrownBy(() -> EvictionPolicies.allKeysLru(0))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("at least 1")
+            .hasMessageContaining("0");
+        assertThatThrownBy(() -> EvictionPolicies.volatileLru(-3))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("-3");
+    }
+}
