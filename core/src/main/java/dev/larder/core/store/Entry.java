@@ -1,0 +1,74 @@
+package dev.larder.core.store;
+
+import dev.larder.eviction.EvictionPolicy;
+
+/**
+ * The off-heap layout of one entry, and its guard word protocol.
+ *
+ * <pre>
+ * offset size field
+ *  0     8    meta      expiry (high 40 bits: ms since the store's time base + 1, 0 = never)
+ *                       | access word (low 24 bits, owned by the eviction policy)
+ *  8     4    guard     seq (high 20 bits) | pins (10 bits) | RETIRING (bit 1) | LIVE (bit 0)
+ * 12     4    valueLength
+ * 16     2    keyLength (unsigned)
+ * 18     2    cacheId   (unsigned)
+ * 20     k    key bytes
+ * 20+k   v    value bytes
+ * </pre>
+ *
+ * <h2>Guard protocol</h2>
+ * An entry's key and value bytes never change while it is LIVE: a new value is a new entry.
+ * <ul>
+ *   <li>Publication: the writer fills the slot, then stores the guard with LIVE (release), then
+ *       links the entry into the index (release).</li>
+ *   <li>Optimistic read: load guard (acquire), read, load-fence, reload guard; if it changed (or
+ *       the index slot or table changed) the read is discarded and retried.</li>
+ *   <li>Pinned read (zero copy): CAS pins+1 on a LIVE guard; while pinned the slot is never
+ *       freed, so the caller may look at the bytes in place; unpin with pins-1.</li>
+ *   <li>Free (after unlinking): if unpinned, CAS to seq+1 with no flags and release the slot; if
+ *       pinned, set RETIRING and let the last unpinner free it.</li>
+ * </ul>
+ * The sequence number makes reuse of a slot visible to an optimistic reader; 20 bits means a
+ * reader would have to stall through a million reuses of the same slot to be fooled.
+ */
+final class Entry {
+    static final int META = 0;
+    static final int GUARD = 8;
+    static final int VALUE_LENGTH = 12;
+    static final int KEY_LENGTH = 16;
+    static final int CACHE_ID = 18;
+    static final int HEADER = 20;
+
+    static final int LIVE = 1;
+    static final int RETIRING = 2;
+    static final int PIN = 4;
+    static final int PIN_MASK = 0x3FF << 2;
+    static final int SEQ_ONE = 1 << 12;
+    static final int SEQ_MASK = ~((1 << 12) - 1);
+
+    static final int MAX_KEY_LENGTH = 0xFFFF;
+    static final int MAX_CACHES = 0xFFFF;
+
+    static final int EXPIRY_SHIFT = EvictionPolicy.ACCESS_BITS;
+    static final long MAX_EXPIRY = (1L << (64 - EXPIRY_SHIFT)) - 1;
+
+    private Entry() {
+    }
+
+    static int access(final long meta) {
+        return (int) (meta & EvictionPolicy.ACCESS_MASK);
+    }
+
+    static long expiry(final long meta) {
+        return meta >>> EXPIRY_SHIFT;
+    }
+
+    static long meta(final long expiry, final int access) {
+        return (expiry << EXPIRY_SHIFT) | (access & EvictionPolicy.ACCESS_MASK);
+    }
+
+    static int pins(final int guard) {
+        return (guard & PIN_MASK) >>> 2;
+    }
+}

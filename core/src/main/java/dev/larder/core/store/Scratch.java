@@ -1,0 +1,66 @@
+package dev.larder.core.store;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Per-thread working memory, so that the hot paths allocate nothing: the encoded key and value
+ * and a read-only view handed to codecs and readers.
+ *
+ * <p>Frames form a small per-thread stack, because a reader callback or a compute function may
+ * itself call the cache: each operation {@link #acquire()}s a frame and {@link #release()}s it in
+ * a {@code finally}.
+ */
+public final class Scratch {
+    private static final ThreadLocal<Frames> LOCAL = ThreadLocal.withInitial(Frames::new);
+
+    /** The encoded key of the current operation. */
+    public final ExpandableArrayBuffer key = new ExpandableArrayBuffer(64);
+    /** The encoded value of the current operation. */
+    public final ExpandableArrayBuffer value = new ExpandableArrayBuffer(128);
+    /** A second value buffer (e.g. the expected value of {@code replace(k, old, new)}). */
+    public final ExpandableArrayBuffer other = new ExpandableArrayBuffer(64);
+    final ExpandableArrayBuffer keyCopy = new ExpandableArrayBuffer(64);
+    /** A read-only window on native memory for codecs and readers. */
+    public final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    /** The deadline (absolute ms, 0 for none) of the entry the last successful read saw. */
+    public long deadline;
+    private final Frames owner;
+
+    private Scratch(final Frames owner) {
+        this.owner = owner;
+    }
+
+    /** @return a free frame of this thread's stack */
+    public static Scratch acquire() {
+        final Frames frames = LOCAL.get();
+        final int depth = frames.depth;
+        if (depth == frames.stack.length) {
+            frames.grow();
+        }
+        frames.depth = depth + 1;
+        return frames.stack[depth];
+    }
+
+    /** Returns this frame (the most recently acquired one). */
+    public void release() {
+        owner.depth--;
+    }
+
+    private static final class Frames {
+        Scratch[] stack = new Scratch[0];
+        int depth;
+
+        Frames() {
+            grow();
+        }
+
+        void grow() {
+            final Scratch[] next = java.util.Arrays.copyOf(stack, stack.length + 4);
+            for (int i = stack.length; i < next.length; i++) {
+                next[i] = new Scratch(this);
+            }
+            stack = next;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package dev.larder.core.store;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Entry memory: size classes of fixed-size slots carved out of {@link NativeMemory} pages, as
+ * memcached's slab allocator, but lock-free.
+ *
+ * <h2>Design</h2>
+ * Slot sizes grow in 8-byte steps up to 1 KiB, then by about 1/16 per class up to the page size,
+ * so the internal waste of an entry is under 8 bytes for small entries and under ~6% for large
+ * ones. A page belongs to one class at a time; its first bytes are a bitmap with one bit per slot.
+ *
+ * <pre>
+ * page layout
+ *   offset 0                 long[bitmapWords]  bit i set = slot i allocated
+ *   offset bitmapBytes       slot 0, slot 1, ... (slotSize bytes each, 8-aligned)
+ * </pre>
+ *
+ * Allocation takes a bit with a CAS on one bitmap word, so threads writing different entries
+ * never wait for each other. Each class keeps a <em>current</em> page and a lock-free stack of
+ * pages that have free slots (a Treiber stack over page ids with a versioned head). A page that
+ * fills up is dropped from {@code current}; freeing a slot in it pushes it back on the stack.
+ *
+ * <p>Pages move between classes (and to the index) only through {@link #drainPage}: the store
+ * evicts every entry in a page, which then returns to the free page pool. The page state word
+ * carries a DRAINING flag that allocators check after taking a bit, so no slot is handed out of a
+ * page being drained.
+ */
+final class SlabAllocator {
+    static final int SMALL_STEP = 8;
+    static final int SMALL_LIMIT = 1024;
+    static final int MIN_SLOT = 24;
+    static final int NONE = -1;
+
+    /** Page state: free or owned by the index. */
+    static final int STATE_FREE = -1;
+    static final int STATE_INDEX = -2;
+    /** Flag bit in a class-owned page's state: being drained, allocate nothing there. */
+    static final int DRAINING = 1 << 20;
+    static final int CLASS_MASK = DRAINING - 1;
+
+    final NativeMemory memory;
+    final int[] slotSizes;
+    final int[] slotsPerPage;
+    final int[] bitmapBytes;
+    final int maxSlotSize;
+
+    /** Per page: {@link #STATE_FREE}, {@link #STATE_INDEX} or the class id (| DRAINING). */
+    final AtomicIntegerArray pageState;
+    final AtomicIntegerArray pageLive;
+    private final AtomicIntegerArray partialNext;
+    private final AtomicIntegerArray inPartial;
+    private final AtomicInteger[] current;
+    private final AtomicLongArray partialHead; // per class [version:32][page:32]
+    final AtomicIntegerArray classPages;
+
+    SlabAllocator(final NativeMemory memory) {
+        this.memory = memory;
+        final int pageSize = memory.pageSize;
+        final int[] sizes = new int[512];
+        int n = 0;
+        for (int s = MIN_SLOT; s <= SMALL_LIMIT; s += SMALL_STEP) {
+            sizes[n++] = s;
+        }
+        int s = SMALL_LIMIT;
+        while (true) {
+            s = (s + s / 16 + 7) & ~7;
+            if (s + 8 > pageSize) {
+                break;
+            }
+            sizes[n++] = s;
+        }
+        // the largest class: one slot filling the page after its one-word bitmap
+        sizes[n++] = pageSize - 8;
+        this.slotSizes = Arrays.copyOf(sizes, n);
+        this.slotsPerPage = new int[n];
+        this.bitmapBytes = new int[n];
+        for (int c = 0; c < n; c++) {
+            int count = pageSize / slotSizes[c];
+            while (bitmapBytesFor(count) + (long) count * slotSizes[c] > pageSize) {
+                count--;
+            }
+            slotsPerPage[c] = count;
+            bitmapBytes[c] = bitmapBytesFor(count);
+        }
+        this.maxSlotSize = slotSizes[n - 1];
+        final int pages = memory.pageCount;
+        this.pageState = new AtomicIntegerArray(pages);
+        for (int p = 0; p < pages; p++) {
+            pageState.set(p, STATE_FREE);
+        }
+        this.pageLive = new AtomicIntegerArray(pages);
+        this.partialNext = new AtomicIntegerArray(pages);
+        this.inPartial = new AtomicIntegerArray(pages);
+        this.current = new AtomicInteger[n];
+        for (int c = 0; c < n; c++) {
+            current[c] = new AtomicInteger(NONE);
+        }
+        this.partialHead = new AtomicLongArray(n);
+        for (int c = 0; c < n; c++) {
+            partialHead.set(c, pack(NONE, 0));
+        }
+        this.classPages = new AtomicIntegerArray(n);
+    }
+
+    private static int bitmapBytesFor(final int slots) {
+        return ((slots + 63) >>> 6) << 3;
+    }
+
+    private static long pack(final int page, final int version) {
+        return ((long) version << 32) | (page & 0xFFFF_FFFFL);
+    }
+
+    int classCount() {
+        return slotSizes.length;
+    }
+
+    /**
+     * @param size bytes needed
+     * @return the smallest class whose slots hold {@code size} bytes, or -1 if none does
+     */
+    int classFor(final int size) {
+        if (size <= SMALL_LIMIT) {
+            return size <= MIN_SLOT ? 0 : (size - MIN_SLOT + SMALL_STEP - 1) / SMALL_STEP;
+        }
+        if (size > maxSlotSize) {
+            return NONE;
+        }
+        int lo = (SMALL_LIMIT - MIN_SLOT) / SMALL_STEP + 1;
+        int hi = slotSizes.length - 1;
+        while (lo < hi) {
+            final int mid = (lo + hi) >>> 1;
+            if (slotSizes[mid] >= size) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Allocates a slot of class {@code cls} without evicting anything.
+     *
+     * @return the slot's global offset, or -1 if the class has no free slot and no page is free
+     */
+    long allocate(final int cls) {
+        final AtomicInteger cur = current[cls];
+        for (;;) {
+            int page = cur.get();
+            if (page != NONE) {
+                final long slot = allocateIn(page, cls);
+                if (slot >= 0) {
+                    return slot;
+                }
+                cur.compareAndSet(page, NONE);
+            }
+            page = popPartial(cls);
+            if (page == NONE) {
+                page = memory.acquirePage();
+                if (page == NONE) {
+                    return -1;
+                }
+                assignPage(page, cls);
+            }
+            if (!cur.compareAndSet(NONE, page)) {
+                pushPartial(cls, page);
+            }
+        }
+    }
+
+    private void assignPage(final int page, final int cls) {
+        final UnsafeBuffer buf = memory.buffer(memory.pageStart(page));
+        buf.setMemory(NativeMemory.offset(memory.pageStart(page)), bitmapBytes[cls], (byte) 0);
+        pageLive.set(page, 0);
+        classPages.incrementAndGet(cls);
+        pageState.set(page, cls);
+    }
+
+    private long allocateIn(final int page, final int cls) {
+        if (pageState.get(page) != cls) {
+            return -1;
+        }
+        final long start = memory.pageStart(page);
+        final UnsafeBuffer buf = memory.buffer(start);
+        final int base = NativeMemory.offset(start);
+        final int slots = slotsPerPage[cls];
+        final int words = (slots + 63) >>> 6;
+        final int first = words == 1 ? 0 : ThreadLocalRandom.current().nextInt(words);
+        for (int k = 0; k < words; k++) {
+            int w = first + k;
+            if (w >= words) {
+                w -= words;
+            }
+            final int wordOffset = base + (w << 3);
+            for (;;) {
+                final long bits = buf.getLongVolatile(wordOffset);
+                final int validInWord = Math.min(64, slots - (w << 6));
+                final long valid = validInWord == 64 ? -1L : (1L << validInWord) - 1;
+                final long freeBits = ~bits & valid;
+                if (freeBits == 0) {
+                    break;
+                }
+                final long bit = Long.lowestOneBit(freeBits);
+                if (buf.compareAndSetLong(wordOffset, bits, bits | bit)) {
+                    pageLive.incrementAndGet(page);
+                    if (pageState.get(page) != cls) { // drained meanwhile: give it back
+                        clearBit(page, buf, wordOffset, bit);
+                        return -1;
+                    }
+                    final int index = (w << 6) + Long.numberOfTrailingZeros(bit);
+                    return start + bitmapBytes[cls] + (long) index * slotSizes[cls];
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void clearBit(final int page, final UnsafeBuffer buf, final int wordOffset, final long bit) {
+        for (;;) {
+            final long bits = buf.getLongVolatile(wordOffset);
+            if (buf.compareAndSetLong(wordOffset, bits, bits & ~bit)) {
+                break;
+            }
+        }
+        pageLive.decrementAndGet(page);
+    }
+
+    /**
+     * Frees a slot. The caller guarantees the slot is unlinked and unpinned.
+     *
+     * @param global the slot's global offset
+     */
+    void free(final long global) {
+        final int page = memory.pageOf(global);
+        final int state = pageState.get(page);
+        final int cls = state & CLASS_MASK;
+        final long start = memory.pageStart(page);
+        final int index = (int) ((global - start - bitmapBytes[cls]) / slotSizes[cls]);
+        final UnsafeBuffer buf = memory.buffer(start);
+        clearBit(page, buf, NativeMemory.offset(start) + ((index >>> 6) << 3), 1L << (index & 63));
+        if ((state & DRAINING) == 0 && current[cls].get() != page) {
+            pushPartial(cls, page);
+        }
+    }
+
+    private void pushPartial(final int cls, final int page) {
+        if (!inPartial.compareAndSet(page, 0, 1)) {
+            return;
+        }
+        for (;;) {
+            final long head = partialHead.get(cls);
+            partialNext.set(page, (int) head);
+            if (partialHead.compareAndSet(cls, head, pack(page, (int) (head >>> 32) + 1))) {
+                return;
+            }
+        }
+    }
+
+    private int popPartial(final int cls) {
+        for (;;) {
+            final long head = partialHead.get(cls);
+            final int page = (int) head;
+            if (page == NONE) {
+                return NONE;
+            }
+            final int next = partialNext.get(page);
+            if (partialHead.compareAndSet(cls, head, pack(next, (int) (head >>> 32) + 1))) {
+                inPartial.set(page, 0);
+                final int state = pageState.get(page);
+                if (state == cls) {
+                    return page;
+                }
+                if (state >= 0 && (state & DRAINING) == 0) {
+                    pushPartial(state, page); // re-assigned to another class while stacked
+                }
+            }
+        }
+    }
+
+    /** @return the class of the page holding {@code global}, or -1 if not a class page */
+    int classOfSlot(final long global) {
+        final int state = pageState.get(memory.pageOf(global));
+        return state < 0 ? NONE : state & CLASS_MASK;
+    }
+
+    /**
+     * Marks a class page as draining so no allocation happens there any more.
+     *
+     * @return the class, or -1 if the page is not a (non-draining) class page
+     */
+    int beginDrain(final int page) {
+        for (;;) {
+            final int state = pageState.get(page);
+            if (state < 0 || (state & DRAINING) != 0) {
+                return NONE;
+            }
+            if (pageState.compareAndSet(page, state, state | DRAINING)) {
+                current[state].compareAndSet(page, NONE);
+                return state;
+            }
+        }
+    }
+
+    /** Undoes {@link #beginDrain} when the page could not be emptied. */
+    void abortDrain(final int page, final int cls) {
+        pageState.set(page, cls);
+        pushPartial(cls, page);
+    }
+
+    /** Hands an emptied, draining page back to the free pool. */
+    void finishDrain(final int page, final int cls) {
+        classPages.decrementAndGet(cls);
+        pageState.set(page, STATE_FREE);
+        memory.releasePage(page);
+    }
+
+    /** Visits the allocated slots of a page (a racy snapshot of its bitmap). */
+    void forEachAllocated(final int page, final int cls, final SlotVisitor visitor) {
+        final long start = memory.pageStart(page);
+        final UnsafeBuffer buf = memory.buffer(start);
+        final int base = NativeMemory.offset(start);
+        final int slots = slotsPerPage[cls];
+        for (int w = 0; w << 6 < slots; w++) {
+            long bits = buf.getLongVolatile(base + (w << 3));
+            while (bits != 0) {
+                final long bit = Long.lowestOneBit(bits);
+                bits &= ~bit;
+                final int index = (w << 6) + Long.numberOfTrailingZeros(bit);
+                visitor.visit(start + bitmapBytes[cls] + (long) index * slotSizes[cls]);
+            }
+        }
+    }
+
+    /** Receives slot offsets. */
+    @FunctionalInterface
+    interface SlotVisitor {
+        void visit(long global);
+    }
+
+    /** Takes a page for the index. */
+    int acquireIndexPage() {
+        final int page = memory.acquirePage();
+        if (page != NONE) {
+            pageState.set(page, STATE_INDEX);
+        }
+        return page;
+    }
+
+    void releaseIndexPage(final int page) {
+        pageState.set(page, STATE_FREE);
+        memory.releasePage(page);
+    }
+}

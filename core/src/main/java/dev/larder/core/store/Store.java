@@ -1,0 +1,1310 @@
+package dev.larder.core.store;
+
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
+import dev.larder.core.EntryTooLargeException;
+import dev.larder.core.LarderClock;
+import dev.larder.core.MemoryBudgetExceededException;
+import dev.larder.core.ValueReader;
+import dev.larder.eviction.EvictionPolicy;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The off-heap store: entries of all caches of one Larder, in one {@link HashIndex}, in slots of
+ * the {@link SlabAllocator}, inside the pages of {@link NativeMemory}.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>Reads</b> are optimistic and write nothing: find the index slot, check the entry's
+ *       guard, read, then re-check guard, index slot and table (see {@link Entry}). A failed check
+ *       retries; nothing blocks. Zero-copy reads pin the entry instead (one CAS in, one out) so
+ *       the caller can look at bytes that are guaranteed not to change.</li>
+ *   <li><b>Writes</b> of one key lock only that key's index slot. A new value is always a new
+ *       entry: allocate, fill, mark LIVE, then swap the index slot's ref and free the old entry.
+ *       Allocation (and eviction) happens before the lock where the new value is known up front
+ *       (put and friends); compute allocates under its own key's lock, and eviction then only
+ *       <em>tries</em> other keys' locks, so no writer ever waits while holding a lock.</li>
+ *   <li><b>Eviction</b> asks the {@link EvictionPolicy} to score sampled entries of the same size
+ *       class as the entry being written (memcached style: freeing a slot of another class would
+ *       not help) and evicts the best victim. When a class has no pages, or nothing evictable in
+ *       it, a whole page is drained (every entry in it evicted) and handed to whoever needs it;
+ *       that is also how the index gets memory to grow.</li>
+ *   <li><b>Expiry</b>: every read checks the deadline; an expired entry found by a reader or
+ *       writer is reclaimed on the spot, and {@link #expireStep} walks the index incrementally so
+ *       entries nobody reads are reclaimed too.</li>
+ * </ul>
+ * Where something waits: writers wait while the index is being copied (resize), and a writer of a
+ * key waits for another writer of the same key. A drain waits (boundedly) for pinned readers.
+ */
+public final class Store {
+
+    /** Action of a {@link Mutator}: leave the entry as it is. */
+    public static final int KEEP = 0;
+    /** Action of a {@link Mutator}: store the new value. */
+    public static final int WRITE = 1;
+    /** Action of a {@link Mutator}: remove the entry. */
+    public static final int REMOVE = 2;
+    /** Bit of {@link #update}'s result: an unexpired entry was present. */
+    public static final int PRESENT = 4;
+    /** Bit of {@link #update}'s result: the present entry was expired and has been reclaimed. */
+    public static final int EXPIRED = 8;
+
+    private static final Hasher64 HASHER = Hashing.komihash5_0();
+    private static final long BYTE_BASE = org.agrona.UnsafeApi.arrayBaseOffset(byte[].class);
+    private static final long LOCKED = -2;
+    private static final long ABSENT = -1;
+    private static final int MAX_EVICTION_ATTEMPTS = 10_000;
+    /** Probes per eviction candidate before giving up on finding one of the right class. */
+    private static final int PROBES_PER_SAMPLE = 16;
+
+    /** Called by the store about one cache's entries. */
+    public interface CacheHooks {
+        /**
+         * An entry was reclaimed because it expired ({@code expired}) or was evicted. The entry's
+         * bytes are stable for the duration of the call.
+         */
+        void onReclaimed(boolean expired, DirectBuffer buffer, int keyOffset, int keyLength, int valueOffset,
+                         int valueLength);
+
+        /** @return the cache's expire-after-access in ms, or 0 */
+        long expireAfterAccessMillis();
+    }
+
+    /**
+     * Decides, under the key's lock, what a write does. Implementations are per-thread or
+     * per-call objects; the store calls {@link #decide} exactly once per {@link #update}.
+     */
+    public interface Mutator {
+        /**
+         * @param present whether an unexpired entry exists
+         * @param buffer  the current value's bytes (valid during the call) if present
+         * @param offset  value offset in {@code buffer}
+         * @param length  value length
+         * @param expiry  the current absolute deadline in ms, or 0 for none
+         * @return {@link #KEEP}, {@link #WRITE} or {@link #REMOVE}
+         */
+        int decide(boolean present, DirectBuffer buffer, int offset, int length, long expiry);
+
+        /** @return for {@link #WRITE} without a prepared entry: the new value's length in the scratch value buffer */
+        int newValueLength();
+
+        /** @return for {@link #WRITE}: the new absolute deadline in ms, 0 for none, or -1 to keep the current one */
+        long newExpiry();
+    }
+
+    private final StoreConfig config;
+    private final NativeMemory memory;
+    private final SlabAllocator slabs;
+    private final HashIndex index;
+    private final EvictionPolicy policy;
+    private final LarderClock clock;
+    private final long timeBase;
+    private final AtomicBoolean resizing = new AtomicBoolean();
+    private final AtomicReferenceArray<CacheHooks> hooks = new AtomicReferenceArray<>(Entry.MAX_CACHES + 1);
+    private final LongAdder[] sizes = new LongAdder[Entry.MAX_CACHES + 1];
+    private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+    private volatile boolean closed;
+    private long expiryCursor;
+
+    /**
+     * @param config budget, policy and clock
+     */
+    public Store(final StoreConfig config) {
+        this.config = config;
+        this.memory = new NativeMemory(config.maxMemory());
+        this.slabs = new SlabAllocator(memory);
+        this.policy = config.policy();
+        this.clock = config.clock();
+        this.timeBase = clock.millis() - 1;
+        final long initialCapacity = memory.pageSize >>> 3;
+        final int page = slabs.acquireIndexPage();
+        final HashIndex.Table table = new HashIndex.Table(initialCapacity, new int[] {page}, memory);
+        table.zero(memory.pageSize);
+        this.index = new HashIndex(table);
+    }
+
+    // ------------------------------------------------------------------ registry and lifecycle
+
+    /**
+     * @param name a cache name
+     * @return the id of a new cache
+     */
+    public synchronized int registerCache(final String name) {
+        final Integer existing = ids.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        final int id = ids.size() + 1;
+        if (id > Entry.MAX_CACHES) {
+            throw new IllegalStateException(String.format("a Larder holds at most %,d caches", Entry.MAX_CACHES));
+        }
+        ids.put(name, id);
+        sizes[id] = new LongAdder();
+        return id;
+    }
+
+    /**
+     * @param id    the cache id
+     * @param hooks its callbacks
+     */
+    public void attach(final int id, final CacheHooks hooks) {
+        this.hooks.set(id, hooks);
+    }
+
+    /**
+     * Checks that a cache's maximum entry size can be honoured at all.
+     *
+     * @param name         the cache name
+     * @param maxEntrySize its key + value limit
+     */
+    public void checkEntryLimit(final String name, final int maxEntrySize) {
+        // any size is accepted; writes larger than maxStorableEntry() fail individually
+    }
+
+    /** @return the largest key + value size this store can hold in one entry */
+    public int maxStorableEntry() {
+        return slabs.maxSlotSize - Entry.HEADER;
+    }
+
+    /** @throws IllegalStateException if closed */
+    public void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Larder is closed");
+        }
+    }
+
+    /** @return whether closed */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees all native memory. */
+    public void close() {
+        closed = true;
+        memory.close();
+    }
+
+    /** @return bytes held in pages */
+    public long memoryUsed() {
+        return memory.used();
+    }
+
+    /** @return the budget */
+    public long memoryLimit() {
+        return memory.limit;
+    }
+
+    /** @return the eviction policy */
+    public EvictionPolicy policy() {
+        return policy;
+    }
+
+    /** @return the clock */
+    public LarderClock clock() {
+        return clock;
+    }
+
+    /** @return the page size */
+    public int pageSize() {
+        return memory.pageSize;
+    }
+
+    /**
+     * @param cacheId a cache id
+     * @return its entry count
+     */
+    public long size(final int cacheId) {
+        return sizes[cacheId].sum();
+    }
+
+    // ------------------------------------------------------------------ hashing and time
+
+    /**
+     * @param cacheId the cache
+     * @param key     key bytes
+     * @param length  key length
+     * @return the hash used by the index
+     */
+    public static long hash(final int cacheId, final byte[] key, final int length) {
+        long h = HASHER.hashBytesToLong(key, 0, length) + cacheId * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** @return current time in ms by the store's clock */
+    public long now() {
+        return clock.millis();
+    }
+
+    private long tick(final long now) {
+        return now >>> EvictionPolicy.TICK_SHIFT;
+    }
+
+    private long encodeExpiry(final long deadline) {
+        if (deadline <= 0) {
+            return 0;
+        }
+        final long rel = deadline - timeBase;
+        return rel <= 0 ? 1 : Math.min(rel, Entry.MAX_EXPIRY);
+    }
+
+    private long decodeExpiry(final long expiry) {
+        return expiry == 0 ? 0 : expiry + timeBase;
+    }
+
+    private boolean expired(final long meta, final long now) {
+        final long expiry = Entry.expiry(meta);
+        return expiry != 0 && expiry + timeBase <= now;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * Optimistic read: {@code reader} may be called more than once if a concurrent write
+     * invalidates what it saw; only the last result is returned.
+     *
+     * @return the reader's result, or {@code null} if absent or expired
+     */
+    public <R> R read(final int cacheId, final byte[] key, final int klen, final long hash,
+                      final ValueReader<R> reader, final Scratch sc) {
+        final UnsafeBuffer view = sc.view;
+        final long tag = HashIndex.tagOf(hash);
+        retry:
+        for (;;) {
+            final HashIndex.Table t = index.table();
+            long i = hash & t.mask;
+            for (long n = 0; n <= t.mask; n++, i = (i + 1) & t.mask) {
+                final long s = t.load(i);
+                if (s == HashIndex.EMPTY) {
+                    if (index.table() != t) {
+                        continue retry;
+                    }
+                    return null;
+                }
+                final long ref = s & HashIndex.REF_MASK;
+                if ((s >>> HashIndex.TAG_SHIFT) != tag || ref == HashIndex.TOMBSTONE) {
+                    continue;
+                }
+                final long global = ref << 3;
+                final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+                if (buf == null) {
+                    continue retry;
+                }
+                final int off = NativeMemory.offset(global);
+                final int g1 = buf.getIntVolatile(off + Entry.GUARD);
+                if ((g1 & Entry.LIVE) == 0) {
+                    continue retry;
+                }
+                if (!keyMatches(buf, off, cacheId, key, klen)) {
+                    VarHandle.acquireFence();
+                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                        continue retry;
+                    }
+                    continue;
+                }
+                final long meta = buf.getLong(off + Entry.META);
+                final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+                final int voff = off + Entry.HEADER + klen;
+                if (vlen < 0 || (long) voff + vlen > buf.capacity()) {
+                    continue retry;
+                }
+                final long now = clock.millis();
+                if (expired(meta, now)) {
+                    VarHandle.acquireFence();
+                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                        continue retry;
+                    }
+                    tryReclaim(t, i, s, true);
+                    return null;
+                }
+                R result;
+                view.wrap(buf, voff, vlen);
+                try {
+                    result = reader.read(view, 0, vlen);
+                } catch (final RuntimeException e) {
+                    VarHandle.acquireFence();
+                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s) || index.table() != t) {
+                        continue retry;
+                    }
+                    throw e;
+                }
+                VarHandle.acquireFence();
+                if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s) || index.table() != t) {
+                    continue retry;
+                }
+                sc.deadline = decodeExpiry(Entry.expiry(meta));
+                touch(buf, off, meta, cacheId, now);
+                return result;
+            }
+            if (index.table() == t) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Zero-copy read: pins the entry so {@code reader} sees bytes that cannot change, and calls it
+     * exactly once.
+     *
+     * @return the reader's result, or {@code null} if absent or expired
+     */
+    public <R> R readPinned(final int cacheId, final byte[] key, final int klen, final long hash,
+                            final ValueReader<R> reader, final Scratch sc) {
+        final UnsafeBuffer view = sc.view;
+        final long tag = HashIndex.tagOf(hash);
+        retry:
+        for (;;) {
+            final HashIndex.Table t = index.table();
+            long i = hash & t.mask;
+            for (long n = 0; n <= t.mask; n++, i = (i + 1) & t.mask) {
+                final long s = t.load(i);
+                if (s == HashIndex.EMPTY) {
+                    if (index.table() != t) {
+                        continue retry;
+                    }
+                    return null;
+                }
+                final long ref = s & HashIndex.REF_MASK;
+                if ((s >>> HashIndex.TAG_SHIFT) != tag || ref == HashIndex.TOMBSTONE) {
+                    continue;
+                }
+                final long global = ref << 3;
+                final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+                if (buf == null) {
+                    continue retry;
+                }
+                final int off = NativeMemory.offset(global);
+                final int g1 = buf.getIntVolatile(off + Entry.GUARD);
+                if ((g1 & Entry.LIVE) == 0 || (g1 & Entry.RETIRING) != 0) {
+                    continue retry;
+                }
+                if (!keyMatches(buf, off, cacheId, key, klen)) {
+                    VarHandle.acquireFence();
+                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                        continue retry;
+                    }
+                    continue;
+                }
+                if (Entry.pins(g1) == Entry.PIN_MASK >>> 2 || !buf.compareAndSetInt(off + Entry.GUARD, g1, g1 + Entry.PIN)) {
+                    Thread.onSpinWait();
+                    continue retry;
+                }
+                try {
+                    if (!sameSlot(t, i, s) || index.table() != t) {
+                        continue retry;
+                    }
+                    final long meta = buf.getLong(off + Entry.META);
+                    final long now = clock.millis();
+                    if (expired(meta, now)) {
+                        return null;
+                    }
+                    final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+                    view.wrap(buf, off + Entry.HEADER + klen, vlen);
+                    final R result = reader.read(view, 0, vlen);
+                    touch(buf, off, meta, cacheId, now);
+                    return result;
+                } finally {
+                    unpin(global, buf, off);
+                }
+            }
+            if (index.table() == t) {
+                return null;
+            }
+        }
+    }
+
+    private static boolean sameSlot(final HashIndex.Table t, final long i, final long s) {
+        return ((t.load(i) ^ s) & HashIndex.IDENTITY) == 0;
+    }
+
+    private static boolean keyMatches(final UnsafeBuffer buf, final int off, final int cacheId, final byte[] key,
+                                      final int klen) {
+        if ((buf.getShort(off + Entry.CACHE_ID) & 0xFFFF) != cacheId
+            || (buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF) != klen) {
+            return false;
+        }
+        final int base = off + Entry.HEADER;
+        if ((long) base + klen > buf.capacity()) {
+            return false;
+        }
+        int k = 0;
+        for (; k + 8 <= klen; k += 8) {
+            if (buf.getLong(base + k) != org.agrona.UnsafeApi.getLong(key, BYTE_BASE + k)) {
+                return false;
+            }
+        }
+        for (; k < klen; k++) {
+            if (buf.getByte(base + k) != key[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Updates the access word (and the deadline under expire-after-access) after a hit. */
+    private void touch(final UnsafeBuffer buf, final int off, final long meta, final int cacheId, final long now) {
+        final int access = Entry.access(meta);
+        final int updated = policy.onAccess(access, tick(now));
+        final CacheHooks h = hooks.get(cacheId);
+        final long afterAccess = h == null ? 0 : h.expireAfterAccessMillis();
+        long expiry = Entry.expiry(meta);
+        if (afterAccess > 0) {
+            expiry = encodeExpiry(now + afterAccess);
+        }
+        if (updated != access || expiry != Entry.expiry(meta)) {
+            // best effort: a failed CAS means someone else just updated it
+            buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated));
+        }
+    }
+
+    private void unpin(final long global, final UnsafeBuffer buf, final int off) {
+        for (;;) {
+            final int g = buf.getIntVolatile(off + Entry.GUARD);
+            if (Entry.pins(g) == 1 && (g & Entry.RETIRING) != 0) {
+                final int freed = (g & Entry.SEQ_MASK) + Entry.SEQ_ONE;
+                if (buf.compareAndSetInt(off + Entry.GUARD, g, freed)) {
+                    slabs.free(global);
+                    return;
+                }
+            } else if (buf.compareAndSetInt(off + Entry.GUARD, g, g - Entry.PIN)) {
+                return;
+            }
+        }
+    }
+
+    /** Frees an unlinked entry now, or leaves it to its last pinned reader. */
+    private void freeEntry(final long global) {
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        for (;;) {
+            final int g = buf.getIntVolatile(off + Entry.GUARD);
+            if (Entry.pins(g) > 0) {
+                if (buf.compareAndSetInt(off + Entry.GUARD, g, g | Entry.RETIRING)) {
+                    return;
+                }
+            } else if (buf.compareAndSetInt(off + Entry.GUARD, g, (g & Entry.SEQ_MASK) + Entry.SEQ_ONE)) {
+                slabs.free(global);
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Builds a complete entry from the scratch key and value, allocating (and evicting) as needed.
+     * The entry is LIVE but not linked; link it with {@link #update} or discard it with
+     * {@link #discard}.
+     *
+     * @return the entry's global offset
+     */
+    public long prepare(final int cacheId, final byte[] key, final int klen, final byte[] value, final int vlen,
+                        final long deadline, final String cacheName, final boolean holdsLock) {
+        final int size = Entry.HEADER + klen + vlen;
+        if (klen > Entry.MAX_KEY_LENGTH) {
+            throw new EntryTooLargeException(String.format(
+                "key of %,d bytes exceeds the key limit of %,d bytes (cache '%s')", klen, Entry.MAX_KEY_LENGTH, cacheName));
+        }
+        if (size > slabs.maxSlotSize) {
+            throw new EntryTooLargeException(String.format(
+                "entry of %,d bytes (key %,d + value %,d + header %d) exceeds the largest entry this Larder can hold, "
+                    + "%,d bytes (page size %,d, budget %,d bytes) (cache '%s')",
+                size, klen, vlen, Entry.HEADER, slabs.maxSlotSize, memory.pageSize, memory.limit, cacheName));
+        }
+        final long global = allocate(size, holdsLock, cacheName);
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        buf.putLong(off + Entry.META, Entry.meta(encodeExpiry(deadline), policy.onInsert(tick(clock.millis()))));
+        buf.putInt(off + Entry.VALUE_LENGTH, vlen);
+        buf.putShort(off + Entry.KEY_LENGTH, (short) klen);
+        buf.putShort(off + Entry.CACHE_ID, (short) cacheId);
+        buf.putBytes(off + Entry.HEADER, key, 0, klen);
+        buf.putBytes(off + Entry.HEADER + klen, value, 0, vlen);
+        final int g = buf.getIntVolatile(off + Entry.GUARD);
+        buf.putIntRelease(off + Entry.GUARD, (g & Entry.SEQ_MASK) | Entry.LIVE);
+        return global;
+    }
+
+    /** Frees a prepared entry that was not linked. */
+    public void discard(final long global) {
+        freeEntry(global);
+    }
+
+    /**
+     * Runs one atomic write on a key.
+     *
+     * @param claim    whether the key may be inserted if absent (lock a new index slot)
+     * @param prepared a prepared entry to link on {@link #WRITE}, or -1 to build one from the
+     *                 scratch value after {@link Mutator#decide}; a prepared entry that is not used
+     *                 is freed
+     * @return the action taken, with {@link #PRESENT} / {@link #EXPIRED} bits
+     */
+    public int update(final int cacheId, final byte[] key, final int klen, final long hash, final Mutator mutator,
+                      final boolean claim, final long prepared, final byte[] scratchValue, final String cacheName) {
+        boolean preparedUsed = false;
+        try {
+            for (;;) {
+                final HashIndex.Table t = index.table();
+                final long i = lockKey(t, cacheId, key, klen, hash, claim);
+                if (i == LOCKED) {
+                    continue; // table changed under us
+                }
+                if (i == ABSENT) {
+                    mutator.decide(false, null, 0, 0, 0);
+                    return KEEP;
+                }
+                if (i < 0) { // index too full to claim a slot
+                    grow(t);
+                    continue;
+                }
+                final long s = t.load(i);
+                final long oldRef = s & HashIndex.REF_MASK;
+                final boolean hadEntry = oldRef != HashIndex.TOMBSTONE;
+                final boolean claimed = !hadEntry;
+                final long oldGlobal = oldRef << 3;
+                boolean present = false;
+                boolean wasExpired = false;
+                long oldMeta = 0;
+                int action;
+                try {
+                    UnsafeBuffer ob = null;
+                    int ooff = 0;
+                    if (hadEntry) {
+                        ob = memory.buffer(oldGlobal);
+                        ooff = NativeMemory.offset(oldGlobal);
+                        oldMeta = ob.getLong(ooff + Entry.META);
+                        wasExpired = expired(oldMeta, clock.millis());
+                        present = !wasExpired;
+                    }
+                    if (present) {
+                        final int vlen = ob.getInt(ooff + Entry.VALUE_LENGTH);
+                        action = mutator.decide(true, ob, ooff + Entry.HEADER + klen, vlen, decodeExpiry(Entry.expiry(oldMeta)));
+                    } else {
+                        action = mutator.decide(false, null, 0, 0, 0);
+                    }
+                } catch (final RuntimeException | Error e) {
+                    unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
+                    throw e;
+                }
+                long newGlobal = -1;
+                if (action == WRITE) {
+                    long expiry = mutator.newExpiry();
+                    if (expiry == -1) {
+                        expiry = present ? decodeExpiry(Entry.expiry(oldMeta)) : 0;
+                    }
+                    try {
+                        if (prepared >= 0) {
+                            newGlobal = prepared;
+                            preparedUsed = true;
+                            setDeadline(prepared, expiry);
+                        } else {
+                            newGlobal = prepare(cacheId, key, klen, scratchValue, mutator.newValueLength(), expiry, cacheName, true);
+                        }
+                    } catch (final RuntimeException | Error e) {
+                        unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
+                        throw e;
+                    }
+                    t.storeRelease(i, HashIndex.tagBits(hash) | (newGlobal >>> 3));
+                } else if (action == REMOVE && present) {
+                    t.storeRelease(i, HashIndex.TOMBSTONE);
+                } else {
+                    unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
+                    return KEEP | (present ? PRESENT : 0) | (wasExpired ? EXPIRED : 0);
+                }
+                // the old entry is unlinked: reclaim it
+                if (hadEntry) {
+                    if (wasExpired) {
+                        notifyReclaimed(true, cacheId, oldGlobal);
+                    }
+                    freeEntry(oldGlobal);
+                }
+                // an expired entry replaced by a write leaves the count as it was
+                if (action == WRITE && !present && !wasExpired) {
+                    sizes[cacheId].increment();
+                } else if (action == REMOVE) {
+                    sizes[cacheId].decrement();
+                }
+                if (claimed && t.claimed.sum() > t.threshold) {
+                    grow(t);
+                }
+                return action | (present ? PRESENT : 0) | (wasExpired ? EXPIRED : 0);
+            }
+        } finally {
+            if (prepared >= 0 && !preparedUsed) {
+                freeEntry(prepared);
+            }
+        }
+    }
+
+    /** Releases a locked slot without a new value; an expired old entry is reclaimed. */
+    private void unlock(final HashIndex.Table t, final long i, final long s, final boolean claimed,
+                        final boolean reclaimExpired, final int cacheId, final long oldGlobal) {
+        if (claimed) {
+            t.storeRelease(i, HashIndex.TOMBSTONE);
+        } else if (reclaimExpired) {
+            t.storeRelease(i, HashIndex.TOMBSTONE);
+            notifyReclaimed(true, cacheId, oldGlobal);
+            freeEntry(oldGlobal);
+            sizes[cacheId].decrement();
+        } else {
+            t.storeRelease(i, s & ~HashIndex.LOCK);
+        }
+    }
+
+    private void setDeadline(final long global, final long deadline) {
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        final long meta = buf.getLong(off + Entry.META);
+        buf.putLongVolatile(off + Entry.META, Entry.meta(encodeExpiry(deadline), Entry.access(meta)));
+    }
+
+    /**
+     * Changes the deadline of an existing, unexpired entry in place.
+     *
+     * @param deadline absolute ms, or 0 to persist
+     * @return the previous deadline (0 for none), or -1 if absent
+     */
+    public long setExpiry(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
+        for (;;) {
+            final HashIndex.Table t = index.table();
+            final long i = lockKey(t, cacheId, key, klen, hash, false);
+            if (i == LOCKED) {
+                continue;
+            }
+            if (i == ABSENT) {
+                return -1;
+            }
+            final long s = t.load(i);
+            final long global = (s & HashIndex.REF_MASK) << 3;
+            final UnsafeBuffer buf = memory.buffer(global);
+            final int off = NativeMemory.offset(global);
+            for (;;) {
+                final long meta = buf.getLongVolatile(off + Entry.META);
+                if (expired(meta, clock.millis())) {
+                    unlock(t, i, s, false, true, cacheId, global);
+                    return -1;
+                }
+                if (buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(encodeExpiry(deadline), Entry.access(meta)))) {
+                    t.storeRelease(i, s & ~HashIndex.LOCK);
+                    return decodeExpiry(Entry.expiry(meta));
+                }
+            }
+        }
+    }
+
+    /**
+     * Finds and locks the slot of a key.
+     *
+     * @return the slot index with LOCK held (its ref is TOMBSTONE for a newly claimed slot),
+     *         {@link #ABSENT}, {@link #LOCKED} if the table changed (retry), or -3 if a new slot
+     *         is needed but the table is too full (grow, then retry)
+     */
+    private long lockKey(final HashIndex.Table t, final int cacheId, final byte[] key, final int klen, final long hash,
+                         final boolean claim) {
+        final long tag = HashIndex.tagOf(hash);
+        long i = hash & t.mask;
+        int spins = 0;
+        for (long n = 0; n <= t.mask; ) {
+            final long s = t.load(i);
+            if ((s & HashIndex.FROZEN) != 0) {
+                awaitResize(t);
+                return LOCKED;
+            }
+            if (s == HashIndex.EMPTY) {
+                if (!claim) {
+                    return ABSENT;
+                }
+                if (t.claimed.sum() >= t.hardLimit) {
+                    return -3;
+                }
+                if (t.cas(i, HashIndex.EMPTY, HashIndex.tagBits(hash) | HashIndex.LOCK | HashIndex.TOMBSTONE)) {
+                    t.claimed.increment();
+                    return i;
+                }
+                continue; // re-read the same slot
+            }
+            if ((s >>> HashIndex.TAG_SHIFT) != tag) {
+                n++;
+                i = (i + 1) & t.mask;
+                continue;
+            }
+            if ((s & HashIndex.LOCK) != 0) {
+                spins = backoff(spins);
+                if (index.table() != t) {
+                    return LOCKED;
+                }
+                continue; // same key (or a tag twin) is being written: wait and re-read
+            }
+            final long ref = s & HashIndex.REF_MASK;
+            if (ref == HashIndex.TOMBSTONE) {
+                n++;
+                i = (i + 1) & t.mask;
+                continue;
+            }
+            final long global = ref << 3;
+            final UnsafeBuffer buf = memory.buffer(global);
+            final int off = NativeMemory.offset(global);
+            final boolean match = keyMatches(buf, off, cacheId, key, klen);
+            if (t.load(i) != s) {
+                continue; // changed while comparing: re-read
+            }
+            if (!match) {
+                n++;
+                i = (i + 1) & t.mask;
+                continue;
+            }
+            if (t.cas(i, s, s | HashIndex.LOCK)) {
+                return i;
+            }
+        }
+        return claim ? -3 : ABSENT;
+    }
+
+    private static int backoff(final int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+        } else if (spins < 128) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(10_000);
+        }
+        return spins + 1;
+    }
+
+    private void awaitResize(final HashIndex.Table t) {
+        int spins = 0;
+        while (index.table() == t && resizing.get()) {
+            spins = backoff(spins);
+        }
+        spins = 0;
+        while (index.table() == t) {
+            // frozen slots but the resizer has not published yet
+            spins = backoff(spins);
+            if (!resizing.get() && index.table() == t) {
+                return; // resize aborted; slots were unfrozen
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ index growth
+
+    private void grow(final HashIndex.Table t) {
+        if (!resizing.compareAndSet(false, true)) {
+            awaitResize(t);
+            return;
+        }
+        try {
+            if (index.table() != t) {
+                return;
+            }
+            long live = 0;
+            for (int c = 1; c < sizes.length && sizes[c] != null; c++) {
+                live += sizes[c].sum();
+            }
+            long capacity = t.capacity;
+            while (live + 16 > capacity * 3 / 8) {
+                capacity <<= 1;
+            }
+            if (capacity == t.capacity && t.claimed.sum() <= t.threshold / 2) {
+                return;
+            }
+            final int pageCount = HashIndex.pagesFor(capacity, memory);
+            final int[] pages = new int[pageCount];
+            int got = 0;
+            try {
+                for (; got < pageCount; got++) {
+                    pages[got] = acquirePageForIndex();
+                }
+            } catch (final MemoryBudgetExceededException e) {
+                for (int k = 0; k < got; k++) {
+                    slabs.releaseIndexPage(pages[k]);
+                }
+                if (t.claimed.sum() < t.hardLimit) {
+                    return; // keep going in the current table
+                }
+                throw e;
+            }
+            final HashIndex.Table next = new HashIndex.Table(capacity, pages, memory);
+            next.zero(memory.pageSize);
+            final ExpandableKey keyCopy = new ExpandableKey();
+            for (long i = 0; i <= t.mask; i++) {
+                long s;
+                int spins = 0;
+                for (;;) {
+                    s = t.load(i);
+                    if ((s & HashIndex.LOCK) != 0) {
+                        spins = backoff(spins);
+                        continue;
+                    }
+                    if (t.cas(i, s, s | HashIndex.FROZEN)) {
+                        break;
+                    }
+                }
+                if (!HashIndex.isLive(s)) {
+                    continue;
+                }
+                final long global = (s & HashIndex.REF_MASK) << 3;
+                final UnsafeBuffer buf = memory.buffer(global);
+                final int off = NativeMemory.offset(global);
+                final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+                final int cacheId = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
+                final byte[] k = keyCopy.copy(buf, off + Entry.HEADER, klen);
+                final long h = hash(cacheId, k, klen);
+                long j = h & next.mask;
+                while (next.load(j) != HashIndex.EMPTY) {
+                    j = (j + 1) & next.mask;
+                }
+                next.storePlain(j, HashIndex.tagBits(h) | (s & HashIndex.REF_MASK));
+                next.claimed.increment();
+            }
+            VarHandle.releaseFence();
+            index.publish(next);
+            for (final int page : t.pages) {
+                slabs.releaseIndexPage(page);
+            }
+        } finally {
+            resizing.set(false);
+        }
+    }
+
+    /** A growable byte[] for key copies. */
+    private static final class ExpandableKey {
+        private byte[] bytes = new byte[64];
+
+        byte[] copy(final UnsafeBuffer buf, final int off, final int len) {
+            if (bytes.length < len) {
+                bytes = new byte[Math.max(len, bytes.length * 2)];
+            }
+            buf.getBytes(off, bytes, 0, len);
+            return bytes;
+        }
+    }
+
+    private int acquirePageForIndex() {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            final int page = slabs.acquireIndexPage();
+            if (page >= 0) {
+                return page;
+            }
+            if (!policy.evicts() || !drainSomePage(-1)) {
+                break;
+            }
+        }
+        throw new MemoryBudgetExceededException(String.format(
+            "the index needs another page of %,d bytes to grow and the budget of %,d bytes is full (policy %s)",
+            memory.pageSize, memory.limit, policy.name()));
+    }
+
+    // ------------------------------------------------------------------ allocation and eviction
+
+    private long allocate(final int size, final boolean holdsLock, final String cacheName) {
+        final int cls = slabs.classFor(size);
+        for (int attempt = 0; attempt < MAX_EVICTION_ATTEMPTS; attempt++) {
+            final long global = slabs.allocate(cls);
+            if (global >= 0) {
+                return global;
+            }
+            if (!policy.evicts()) {
+                break;
+            }
+            if (!evictOne(cls) && !drainSomePage(cls)) {
+                if (holdsLock || attempt > 64) {
+                    break;
+                }
+                if (resizing.get()) {
+                    awaitResize(index.table());
+                }
+            }
+        }
+        throw new MemoryBudgetExceededException(String.format(
+            "no room for an entry of %,d bytes (slot of %,d) in cache '%s': budget of %,d bytes in use "
+                + "(%,d bytes held) and policy %s %s",
+            size, slabs.slotSizes[cls], cacheName, memory.limit, memory.used(), policy.name(),
+            policy.evicts() ? "found nothing it may evict" : "never evicts"));
+    }
+
+    /**
+     * Samples entries of class {@code cls} from the index and evicts the best victim.
+     *
+     * @return whether an entry was evicted
+     */
+    private boolean evictOne(final int cls) {
+        final HashIndex.Table t = index.table();
+        final ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        final int samples = policy.sampleSize();
+        final long now = clock.millis();
+        final long tick = tick(now);
+        long bestScore = EvictionPolicy.NOT_EVICTABLE;
+        long bestIndex = -1;
+        long bestSlot = 0;
+        int found = 0;
+        final int probes = samples * PROBES_PER_SAMPLE;
+        long i = rnd.nextLong(t.capacity);
+        for (int p = 0; p < probes && found < samples; p++) {
+            i = (p % 8 == 0) ? rnd.nextLong(t.capacity) : (i + 1) & t.mask;
+            final long s = t.load(i);
+            if (!HashIndex.isLive(s) || (s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0) {
+                continue;
+            }
+            final long global = (s & HashIndex.REF_MASK) << 3;
+            if (slabs.classOfSlot(global) != cls) {
+                continue;
+            }
+            found++;
+            final UnsafeBuffer buf = memory.buffer(global);
+            final long meta = buf.getLongVolatile(NativeMemory.offset(global) + Entry.META);
+            final long score;
+            if (expired(meta, now)) {
+                score = Long.MAX_VALUE;
+            } else {
+                final long expiry = Entry.expiry(meta);
+                score = policy.score(Entry.access(meta), expiry == 0 ? -1 : decodeExpiry(expiry) - now, tick);
+            }
+            if (score > bestScore) {
+                bestScore = score;
+                bestIndex = i;
+                bestSlot = s;
+            }
+        }
+        if (bestIndex < 0) {
+            return false;
+        }
+        tryReclaim(t, bestIndex, bestSlot, bestScore == Long.MAX_VALUE);
+        return true; // a candidate existed; if its lock was busy the caller simply tries again
+    }
+
+    /**
+     * Unlinks and frees the entry in slot {@code i} if the slot still holds {@code s} and can be
+     * locked without waiting.
+     */
+    private boolean tryReclaim(final HashIndex.Table t, final long i, final long s, final boolean expired) {
+        if ((s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0 || !t.cas(i, s, s | HashIndex.LOCK)) {
+            return false;
+        }
+        final long global = (s & HashIndex.REF_MASK) << 3;
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int cacheId = buf.getShort(NativeMemory.offset(global) + Entry.CACHE_ID) & 0xFFFF;
+        t.storeRelease(i, HashIndex.TOMBSTONE);
+        notifyReclaimed(expired, cacheId, global);
+        freeEntry(global);
+        final LongAdder size = sizes[cacheId];
+        if (size != null) {
+            size.decrement();
+        }
+        return true;
+    }
+
+    private void notifyReclaimed(final boolean expired, final int cacheId, final long global) {
+        final CacheHooks h = hooks.get(cacheId);
+        if (h == null) {
+            return;
+        }
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+        final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+        try {
+            h.onReclaimed(expired, buf, off + Entry.HEADER, klen, off + Entry.HEADER + klen, vlen);
+        } catch (final RuntimeException ignored) {
+            // a listener's failure must not undo or break the store's bookkeeping
+        }
+    }
+
+    /**
+     * Empties one class page (evicting every entry in it) and returns it to the page pool.
+     *
+     * @param forClass the class that needs memory (its own pages are not drained unless it has
+     *                 more than one), or -1 for the index
+     * @return whether a page was freed
+     */
+    private boolean drainSomePage(final int forClass) {
+        final ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        final int pages = memory.pageCount;
+        int best = -1;
+        int bestLive = Integer.MAX_VALUE;
+        for (int probe = 0; probe < 64; probe++) {
+            final int p = rnd.nextInt(pages);
+            final int state = slabs.pageState.get(p);
+            if (state < 0 || (state & SlabAllocator.DRAINING) != 0) {
+                continue;
+            }
+            if (state == forClass && slabs.classPages.get(forClass) <= 1) {
+                continue;
+            }
+            final int live = slabs.pageLive.get(p);
+            if (live < bestLive) {
+                best = p;
+                bestLive = live;
+                if (live == 0) {
+                    break;
+                }
+            }
+        }
+        if (best < 0) {
+            return false;
+        }
+        final int cls = slabs.beginDrain(best);
+        if (cls < 0) {
+            return false;
+        }
+        final long now = clock.millis();
+        final long tick = tick(now);
+        final boolean[] blocked = new boolean[1];
+        for (int round = 0; round < 200 && slabs.pageLive.get(best) > 0; round++) {
+            blocked[0] = false;
+            slabs.forEachAllocated(best, cls, global -> {
+                if (!evictEntryAt(global, now, tick)) {
+                    blocked[0] = true;
+                }
+            });
+            if (blocked[0] && round > 2 && !policy.evicts()) {
+                break;
+            }
+            if (slabs.pageLive.get(best) > 0) {
+                Thread.yield();
+            }
+        }
+        if (slabs.pageLive.get(best) == 0) {
+            slabs.finishDrain(best, cls);
+            return true;
+        }
+        slabs.abortDrain(best, cls);
+        return false;
+    }
+
+    /** Evicts the entry at {@code global} through its index slot. */
+    private boolean evictEntryAt(final long global, final long now, final long tick) {
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        final int g = buf.getIntVolatile(off + Entry.GUARD);
+        if ((g & Entry.LIVE) == 0) {
+            return false;
+        }
+        final long meta = buf.getLongVolatile(off + Entry.META);
+        final boolean isExpired = expired(meta, now);
+        if (!isExpired) {
+            final long expiry = Entry.expiry(meta);
+            if (policy.score(Entry.access(meta), expiry == 0 ? -1 : decodeExpiry(expiry) - now, tick)
+                == EvictionPolicy.NOT_EVICTABLE) {
+                return false;
+            }
+        }
+        final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+        final int cacheId = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
+        final Scratch sc = Scratch.acquire();
+        try {
+            sc.keyCopy.checkLimit(klen);
+            final byte[] k = sc.keyCopy.byteArray();
+            buf.getBytes(off + Entry.HEADER, k, 0, klen);
+            if (buf.getIntVolatile(off + Entry.GUARD) != g) {
+                return false;
+            }
+            final long hash = hash(cacheId, k, klen);
+            final HashIndex.Table t = index.table();
+            final long want = global >>> 3;
+            long i = hash & t.mask;
+            for (long n = 0; n <= t.mask; n++, i = (i + 1) & t.mask) {
+                final long s = t.load(i);
+                if (s == HashIndex.EMPTY) {
+                    return false;
+                }
+                if ((s & HashIndex.REF_MASK) == want) {
+                    return tryReclaim(t, i, s, isExpired);
+                }
+            }
+            return false;
+        } finally {
+            sc.release();
+        }
+    }
+
+    // ------------------------------------------------------------------ scans: expiry, clear, iteration
+
+    /**
+     * Reclaims expired entries in the next {@code slots} index slots (a cursor walks the index).
+     *
+     * @return how many entries were reclaimed
+     */
+    public int expireStep(final int slots) {
+        final HashIndex.Table t = index.table();
+        final long now = clock.millis();
+        int reclaimed = 0;
+        long cursor;
+        synchronized (this) {
+            cursor = expiryCursor;
+            expiryCursor = cursor + slots;
+        }
+        for (int k = 0; k < slots; k++) {
+            final long i = (cursor + k) & t.mask;
+            final long s = t.load(i);
+            if (!HashIndex.isLive(s)) {
+                continue;
+            }
+            final long global = (s & HashIndex.REF_MASK) << 3;
+            final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+            if (buf == null) {
+                continue;
+            }
+            final long meta = buf.getLongVolatile(NativeMemory.offset(global) + Entry.META);
+            if (expired(meta, now) && tryReclaim(t, i, s, true)) {
+                reclaimed++;
+            }
+        }
+        return reclaimed;
+    }
+
+    /** @return the index capacity in slots */
+    public long indexCapacity() {
+        return index.table().capacity;
+    }
+
+    /**
+     * Reclaims every expired entry; waits for locked slots.
+     *
+     * @return how many entries were reclaimed
+     */
+    public long expireAll() {
+        final long now = clock.millis();
+        return removeWhere(0, now, true, null);
+    }
+
+    /** Receives entries during a scan; the bytes are valid during the call only. */
+    public interface EntryVisitor {
+        /** @return whether to remove the entry */
+        boolean visit(DirectBuffer buffer, int keyOffset, int keyLength, int valueOffset, int valueLength, long deadline);
+    }
+
+    /**
+     * Removes entries of one cache ({@code cacheId > 0}) or of all caches, either the expired
+     * ones ({@code expiredOnly}) or those the visitor selects (all, if it is {@code null}).
+     *
+     * @return how many were removed
+     */
+    public long removeWhere(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
+        long removed = 0;
+        HashIndex.Table t = index.table();
+        for (long i = 0; i <= t.mask; i++) {
+            for (int spins = 0; ; ) {
+                if (index.table() != t) {
+                    t = index.table();
+                    i = -1; // restart on the new table: removal is idempotent
+                    break;
+                }
+                final long s = t.load(i);
+                if (!HashIndex.isLive(s)) {
+                    break;
+                }
+                if ((s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0) {
+                    spins = backoff(spins);
+                    continue;
+                }
+                final long global = (s & HashIndex.REF_MASK) << 3;
+                final UnsafeBuffer buf = memory.buffer(global);
+                final int off = NativeMemory.offset(global);
+                if (cacheId > 0 && (buf.getShort(off + Entry.CACHE_ID) & 0xFFFF) != cacheId) {
+                    break;
+                }
+                final long meta = buf.getLongVolatile(off + Entry.META);
+                final boolean isExpired = expired(meta, now);
+                if (expiredOnly && !isExpired) {
+                    break;
+                }
+                if (!t.cas(i, s, s | HashIndex.LOCK)) {
+                    continue;
+                }
+                boolean remove = true;
+                if (visitor != null && !isExpired) {
+                    final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+                    final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+                    try {
+                        remove = visitor.visit(buf, off + Entry.HEADER, klen, off + Entry.HEADER + klen, vlen,
+                            decodeExpiry(Entry.expiry(meta)));
+                    } catch (final RuntimeException | Error e) {
+                        t.storeRelease(i, s);
+                        throw e;
+                    }
+                }
+                if (!remove) {
+                    t.storeRelease(i, s);
+                    break;
+                }
+                final int id = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
+                t.storeRelease(i, HashIndex.TOMBSTONE);
+                if (isExpired) {
+                    notifyReclaimed(true, id, global);
+                }
+                freeEntry(global);
+                sizes[id].decrement();
+                removed++;
+                break;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Visits the unexpired entries of a cache, weakly consistently: each entry present for the
+     * whole scan is seen; entries added or removed meanwhile may or may not be. If the index is
+     * resized during the scan, the scan restarts on the new table and {@code visitor} may see an
+     * entry twice (callers de-duplicate by key).
+     *
+     * @param from   slot to start at
+     * @param max    entries to deliver before returning
+     * @return the slot to continue from, or -1 when done
+     */
+    public long scan(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
+        final HashIndex.Table t = index.table();
+        final long now = clock.millis();
+        int delivered = 0;
+        long i = from;
+        for (; i <= t.mask && delivered < max; i++) {
+            final long s = t.load(i);
+            if (!HashIndex.isLive(s)) {
+                continue;
+            }
+            final long global = (s & HashIndex.REF_MASK) << 3;
+            final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+            if (buf == null) {
+                continue;
+            }
+            final int off = NativeMemory.offset(global);
+            // pin so the visitor sees stable bytes
+            final int g = buf.getIntVolatile(off + Entry.GUARD);
+            if ((g & Entry.LIVE) == 0 || (g & Entry.RETIRING) != 0 || Entry.pins(g) == Entry.PIN_MASK >>> 2
+                || !buf.compareAndSetInt(off + Entry.GUARD, g, g + Entry.PIN)) {
+                if (sameSlot(t, i, s) && index.table() == t) {
+                    i--; // retry this slot
+                }
+                continue;
+            }
+            try {
+                if (!sameSlot(t, i, s) || (buf.getShort(off + Entry.CACHE_ID) & 0xFFFF) != cacheId) {
+                    continue;
+                }
+                final long meta = buf.getLong(off + Entry.META);
+                if (expired(meta, now)) {
+                    continue;
+                }
+                final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+                final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+                visitor.visit(buf, off + Entry.HEADER, klen, off + Entry.HEADER + klen, vlen, decodeExpiry(Entry.expiry(meta)));
+                delivered++;
+            } finally {
+                unpin(global, buf, off);
+            }
+        }
+        if (index.table() != t) {
+            return -2; // restart on the new table
+        }
+        return i > t.mask ? -1 : i;
+    }
+}
