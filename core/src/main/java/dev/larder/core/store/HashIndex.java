@@ -5,7 +5,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The concurrent hash index: an open-addressing table (linear probing) of 8-byte slots in native
- * pages, mapping a key's hash to its entry.
+ * pages, mapping a key's hash to its entry. The capacity is any whole number of pages (home slot by
+ * multiply-shift, not a power-of-two mask), so the table grows by as many pages as it needs rather
+ * than doubling: the index then costs about 12 bytes per entry instead of up to 21.
  *
  * <h2>Slot layout</h2>
  * <pre>
@@ -43,15 +45,16 @@ final class HashIndex {
     static final long EMPTY = 0;
     /** Compare mask: tag and ref, ignoring the LOCK and FROZEN bits. */
     static final long IDENTITY = ~(LOCK | FROZEN);
-    /** Resize when claimed slots (live + tombstones) pass 3/4 of capacity. */
-    static final double MAX_LOAD = 0.75;
+    /** Resize when claimed slots (live + tombstones) pass 4/5 of capacity. */
+    static final double MAX_LOAD = 0.8;
+    /** Size a new table so live entries fill this much of it: average load stays near 0.65. */
+    static final double TARGET_LOAD = 0.5;
     /** Never let claimed slots pass 15/16: keeps probes finite while a resize cannot get memory. */
     static final double HARD_LOAD = 0.9375;
 
     /** One generation of the table. */
     static final class Table {
         final long capacity;
-        final long mask;
         final int[] pages;
         final UnsafeBuffer[] buffers;
         final int[] bases;
@@ -63,7 +66,6 @@ final class HashIndex {
 
         Table(final long capacity, final int[] pages, final NativeMemory memory) {
             this.capacity = capacity;
-            this.mask = capacity - 1;
             this.pages = pages;
             this.buffers = new UnsafeBuffer[pages.length];
             this.bases = new int[pages.length];
@@ -76,6 +78,16 @@ final class HashIndex {
             }
             this.threshold = (long) (capacity * MAX_LOAD);
             this.hardLimit = (long) (capacity * HARD_LOAD);
+        }
+
+        /** Lemire's multiply-shift range reduction of the low 32 hash bits: any capacity works. */
+        long home(final long hash) {
+            return ((hash & 0xFFFF_FFFFL) * capacity) >>> 32;
+        }
+
+        long next(final long i) {
+            final long n = i + 1;
+            return n == capacity ? 0 : n;
         }
 
         private int offset(final long i) {
@@ -139,6 +151,13 @@ final class HashIndex {
 
     /** @return pages needed for a table of {@code capacity} slots */
     static int pagesFor(final long capacity, final NativeMemory memory) {
-        return (int) Math.max(1, (capacity << 3) >>> memory.pageShift);
+        return (int) Math.max(1, ((capacity << 3) + memory.pageSize - 1) >>> memory.pageShift);
+    }
+
+    /** @return the capacity for {@code live} entries: whole pages, loaded to about TARGET_LOAD */
+    static long capacityFor(final long live, final NativeMemory memory) {
+        final long slotsPerPage = memory.pageSize >>> 3;
+        final long wanted = Math.max(slotsPerPage, (long) Math.ceil(live / TARGET_LOAD));
+        return (wanted + slotsPerPage - 1) / slotsPerPage * slotsPerPage;
     }
 }

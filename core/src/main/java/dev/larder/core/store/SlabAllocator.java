@@ -1,7 +1,6 @@
 package dev.larder.core.store;
 
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -54,6 +53,8 @@ final class SlabAllocator {
     /** Per page: {@link #STATE_FREE}, {@link #STATE_INDEX} or the class id (| DRAINING). */
     final AtomicIntegerArray pageState;
     final AtomicIntegerArray pageLive;
+    /** Per page: the bitmap word where a slot was last freed, where allocation looks first. */
+    private final int[] pageHint;
     private final AtomicIntegerArray partialNext;
     private final AtomicIntegerArray inPartial;
     private final AtomicInteger[] current;
@@ -96,6 +97,7 @@ final class SlabAllocator {
             pageState.set(p, STATE_FREE);
         }
         this.pageLive = new AtomicIntegerArray(pages);
+        this.pageHint = new int[pages];
         this.partialNext = new AtomicIntegerArray(pages);
         this.inPartial = new AtomicIntegerArray(pages);
         this.current = new AtomicInteger[n];
@@ -179,6 +181,7 @@ final class SlabAllocator {
         final UnsafeBuffer buf = memory.buffer(memory.pageStart(page));
         buf.setMemory(NativeMemory.offset(memory.pageStart(page)), bitmapBytes[cls], (byte) 0);
         pageLive.set(page, 0);
+        pageHint[page] = 0;
         classPages.incrementAndGet(cls);
         pageState.set(page, cls);
     }
@@ -191,8 +194,11 @@ final class SlabAllocator {
         final UnsafeBuffer buf = memory.buffer(start);
         final int base = NativeMemory.offset(start);
         final int slots = slotsPerPage[cls];
+        if (pageLive.get(page) >= slots) {
+            return -1;
+        }
         final int words = (slots + 63) >>> 6;
-        final int first = words == 1 ? 0 : ThreadLocalRandom.current().nextInt(words);
+        final int first = Math.min(pageHint[page], words - 1);
         for (int k = 0; k < words; k++) {
             int w = first + k;
             if (w >= words) {
@@ -215,6 +221,9 @@ final class SlabAllocator {
                         return -1;
                     }
                     final int index = (w << 6) + Long.numberOfTrailingZeros(bit);
+                    if (freeBits == bit) {
+                        pageHint[page] = w + 1 < words ? w + 1 : 0; // this word is now full
+                    }
                     return start + bitmapBytes[cls] + (long) index * slotSizes[cls];
                 }
             }
@@ -245,6 +254,7 @@ final class SlabAllocator {
         final int index = (int) ((global - start - bitmapBytes[cls]) / slotSizes[cls]);
         final UnsafeBuffer buf = memory.buffer(start);
         clearBit(page, buf, NativeMemory.offset(start) + ((index >>> 6) << 3), 1L << (index & 63));
+        pageHint[page] = index >>> 6;
         if ((state & DRAINING) == 0 && current[cls].get() != page) {
             pushPartial(cls, page);
         }

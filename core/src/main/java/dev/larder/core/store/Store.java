@@ -281,8 +281,8 @@ public final class Store {
         retry:
         for (;;) {
             final HashIndex.Table t = index.table();
-            long i = hash & t.mask;
-            for (long n = 0; n <= t.mask; n++, i = (i + 1) & t.mask) {
+            long i = t.home(hash);
+            for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
                 final long s = t.load(i);
                 if (s == HashIndex.EMPTY) {
                     if (index.table() != t) {
@@ -364,8 +364,8 @@ public final class Store {
         retry:
         for (;;) {
             final HashIndex.Table t = index.table();
-            long i = hash & t.mask;
-            for (long n = 0; n <= t.mask; n++, i = (i + 1) & t.mask) {
+            long i = t.home(hash);
+            for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
                 final long s = t.load(i);
                 if (s == HashIndex.EMPTY) {
                     if (index.table() != t) {
@@ -711,9 +711,9 @@ public final class Store {
     private long lockKey(final HashIndex.Table t, final int cacheId, final byte[] key, final int klen, final long hash,
                          final boolean claim) {
         final long tag = HashIndex.tagOf(hash);
-        long i = hash & t.mask;
+        long i = t.home(hash);
         int spins = 0;
-        for (long n = 0; n <= t.mask; ) {
+        for (long n = 0; n < t.capacity; ) {
             final long s = t.load(i);
             if ((s & HashIndex.FROZEN) != 0) {
                 awaitResize(t);
@@ -734,7 +734,7 @@ public final class Store {
             }
             if ((s >>> HashIndex.TAG_SHIFT) != tag) {
                 n++;
-                i = (i + 1) & t.mask;
+                i = t.next(i);
                 continue;
             }
             if ((s & HashIndex.LOCK) != 0) {
@@ -747,7 +747,7 @@ public final class Store {
             final long ref = s & HashIndex.REF_MASK;
             if (ref == HashIndex.TOMBSTONE) {
                 n++;
-                i = (i + 1) & t.mask;
+                i = t.next(i);
                 continue;
             }
             final long global = ref << 3;
@@ -759,7 +759,7 @@ public final class Store {
             }
             if (!match) {
                 n++;
-                i = (i + 1) & t.mask;
+                i = t.next(i);
                 continue;
             }
             if (t.cas(i, s, s | HashIndex.LOCK)) {
@@ -810,11 +810,8 @@ public final class Store {
             for (int c = 1; c < sizes.length && sizes[c] != null; c++) {
                 live += sizes[c].sum();
             }
-            long capacity = t.capacity;
-            while (live + 16 > capacity * 3 / 8) {
-                capacity <<= 1;
-            }
-            if (capacity == t.capacity && t.claimed.sum() <= t.threshold / 2) {
+            final long capacity = HashIndex.capacityFor(live, memory);
+            if (capacity == t.capacity && t.claimed.sum() <= t.threshold) {
                 return;
             }
             final int pageCount = HashIndex.pagesFor(capacity, memory);
@@ -836,7 +833,7 @@ public final class Store {
             final HashIndex.Table next = new HashIndex.Table(capacity, pages, memory);
             next.zero(memory.pageSize);
             final ExpandableKey keyCopy = new ExpandableKey();
-            for (long i = 0; i <= t.mask; i++) {
+            for (long i = 0; i < t.capacity; i++) {
                 long s;
                 int spins = 0;
                 for (;;) {
@@ -859,9 +856,9 @@ public final class Store {
                 final int cacheId = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
                 final byte[] k = keyCopy.copy(buf, off + Entry.HEADER, klen);
                 final long h = hash(cacheId, k, klen);
-                long j = h & next.mask;
+                long j = next.home(h);
                 while (next.load(j) != HashIndex.EMPTY) {
-                    j = (j + 1) & next.mask;
+                    j = next.next(j);
                 }
                 next.storePlain(j, HashIndex.tagBits(h) | (s & HashIndex.REF_MASK));
                 next.claimed.increment();
@@ -950,7 +947,7 @@ public final class Store {
         final int probes = samples * PROBES_PER_SAMPLE;
         long i = rnd.nextLong(t.capacity);
         for (int p = 0; p < probes && found < samples; p++) {
-            i = (p % 8 == 0) ? rnd.nextLong(t.capacity) : (i + 1) & t.mask;
+            i = (p % 8 == 0) ? rnd.nextLong(t.capacity) : t.next(i);
             final long s = t.load(i);
             if (!HashIndex.isLive(s) || (s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0) {
                 continue;
@@ -1058,17 +1055,13 @@ public final class Store {
         }
         final long now = clock.millis();
         final long tick = tick(now);
-        final boolean[] blocked = new boolean[1];
-        for (int round = 0; round < 200 && slabs.pageLive.get(best) > 0; round++) {
-            blocked[0] = false;
+        final int[] outcome = new int[1];
+        for (int round = 0; round < 200 && slabs.pageLive.get(best) > 0 && outcome[0] != PROTECTED; round++) {
             slabs.forEachAllocated(best, cls, global -> {
-                if (!evictEntryAt(global, now, tick)) {
-                    blocked[0] = true;
+                if (outcome[0] != PROTECTED && evictEntryAt(global, now, tick) == PROTECTED) {
+                    outcome[0] = PROTECTED;
                 }
             });
-            if (blocked[0] && round > 2 && !policy.evicts()) {
-                break;
-            }
             if (slabs.pageLive.get(best) > 0) {
                 Thread.yield();
             }
@@ -1081,13 +1074,22 @@ public final class Store {
         return false;
     }
 
-    /** Evicts the entry at {@code global} through its index slot. */
-    private boolean evictEntryAt(final long global, final long now, final long tick) {
+    private static final int EVICTED_ENTRY = 0;
+    private static final int BUSY = 1;
+    private static final int PROTECTED = 2;
+
+    /**
+     * Evicts the entry at {@code global} through its index slot.
+     *
+     * @return EVICTED_ENTRY, BUSY (being written, pinned or locked: try again) or PROTECTED (the
+     *         policy may not evict it)
+     */
+    private int evictEntryAt(final long global, final long now, final long tick) {
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
         final int g = buf.getIntVolatile(off + Entry.GUARD);
         if ((g & Entry.LIVE) == 0) {
-            return false;
+            return BUSY;
         }
         final long meta = buf.getLongVolatile(off + Entry.META);
         final boolean isExpired = expired(meta, now);
@@ -1095,7 +1097,7 @@ public final class Store {
             final long expiry = Entry.expiry(meta);
             if (policy.score(Entry.access(meta), expiry == 0 ? -1 : decodeExpiry(expiry) - now, tick)
                 == EvictionPolicy.NOT_EVICTABLE) {
-                return false;
+                return PROTECTED;
             }
         }
         final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
@@ -1106,22 +1108,22 @@ public final class Store {
             final byte[] k = sc.keyCopy.byteArray();
             buf.getBytes(off + Entry.HEADER, k, 0, klen);
             if (buf.getIntVolatile(off + Entry.GUARD) != g) {
-                return false;
+                return BUSY;
             }
             final long hash = hash(cacheId, k, klen);
             final HashIndex.Table t = index.table();
             final long want = global >>> 3;
-            long i = hash & t.mask;
-            for (long n = 0; n <= t.mask; n++, i = (i + 1) & t.mask) {
+            long i = t.home(hash);
+            for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
                 final long s = t.load(i);
                 if (s == HashIndex.EMPTY) {
-                    return false;
+                    return BUSY;
                 }
                 if ((s & HashIndex.REF_MASK) == want) {
-                    return tryReclaim(t, i, s, isExpired);
+                    return tryReclaim(t, i, s, isExpired) ? EVICTED_ENTRY : BUSY;
                 }
             }
-            return false;
+            return BUSY;
         } finally {
             sc.release();
         }
@@ -1144,7 +1146,7 @@ public final class Store {
             expiryCursor = cursor + slots;
         }
         for (int k = 0; k < slots; k++) {
-            final long i = (cursor + k) & t.mask;
+            final long i = Long.remainderUnsigned(cursor + k, t.capacity);
             final long s = t.load(i);
             if (!HashIndex.isLive(s)) {
                 continue;
@@ -1192,7 +1194,7 @@ public final class Store {
     public long removeWhere(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
         long removed = 0;
         HashIndex.Table t = index.table();
-        for (long i = 0; i <= t.mask; i++) {
+        for (long i = 0; i < t.capacity; i++) {
             for (int spins = 0; ; ) {
                 if (index.table() != t) {
                     t = index.table();
@@ -1266,7 +1268,7 @@ public final class Store {
         final long now = clock.millis();
         int delivered = 0;
         long i = from;
-        for (; i <= t.mask && delivered < max; i++) {
+        for (; i < t.capacity && delivered < max; i++) {
             final long s = t.load(i);
             if (!HashIndex.isLive(s)) {
                 continue;
@@ -1305,6 +1307,6 @@ public final class Store {
         if (index.table() != t) {
             return -2; // restart on the new table
         }
-        return i > t.mask ? -1 : i;
+        return i >= t.capacity ? -1 : i;
     }
 }
