@@ -1,0 +1,67 @@
+package dev.larder.jmh.larder;
+
+import dev.larder.core.Cache;
+import dev.larder.core.Codecs;
+import dev.larder.core.Larder;
+import dev.larder.jmh.StoreAdapter;
+
+/**
+ * Larder with its defaults (allkeys-lru, statistics on, active expiry every 100 ms), one cache
+ * with {@link Codecs#bytes()} keys and values; {@link #get} copies the value to the heap.
+ */
+public class LarderStore implements StoreAdapter {
+    /** The cache's name. */
+    public static final String CACHE_NAME = "bench";
+
+    /** The Larder. */
+    protected final Larder larder;
+    /** The cache. */
+    protected final Cache<byte[], byte[]> cache;
+    /** Keys by id (shared, not copied). */
+    protected final byte[][] keys;
+
+    /**
+     * @param keys   keys, or null
+     * @param budget maxMemory in bytes
+     */
+    public LarderStore(final byte[][] keys, final long budget) {
+        this.larder = Larder.builder().maxMemory(budget).build();
+        this.cache = larder.cache(CACHE_NAME, Codecs.bytes(), Codecs.bytes());
+        this.keys = keys;
+    }
+
+    @Override
+    public Object get(final int id) {
+        return cache.get(keys[id]);
+    }
+
+    @Override
+    public final void put(final int id, final byte[] value) {
+        cache.put(keys[id], value);
+    }
+
+    @Override
+    public final void putFresh(final byte[] key, final byte[] value) {
+        cache.put(key, value);
+    }
+
+    @Override
+    public final long size() {
+        return cache.size();
+    }
+
+    @Override
+    public final long reportedNativeBytes() {
+        return larder.memoryUsed();
+    }
+
+    @Override
+    public final String reportedNativeBytesSource() {
+        return "Larder.memoryUsed()";
+    }
+
+    @Override
+    public final void close() {
+        larder.close();
+    }
+}
