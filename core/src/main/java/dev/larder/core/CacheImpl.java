@@ -211,7 +211,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
 
     @Override
     public Map<K, V> getAll(final Set<? extends K> keys) {
-        Objects.requireNonNull(keys, "keys must not be null");
+        requireNoNullKeys(keys, "getAll");
         final Map<K, V> out = new LinkedHashMap<>();
         for (final K key : keys) {
             final V v = get(key);
@@ -296,9 +296,14 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
             return newExpiry;
         }
 
+        @Override
+        public byte[] newValueBytes() {
+            return sc.value.byteArray();
+        }
+
         int run(final K key, final boolean claim, final long prepared) {
             final byte[] k = sc.key.byteArray();
-            return store.update(id, k, klen, Store.hash(id, k, klen), this, claim, prepared, sc.value.byteArray(), name);
+            return store.update(id, k, klen, Store.hash(id, k, klen), this, claim, prepared, name);
         }
     }
 
@@ -543,9 +548,16 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
 
     @Override
     public void removeAll(final Set<? extends K> keys) {
-        Objects.requireNonNull(keys, "keys must not be null");
+        requireNoNullKeys(keys, "removeAll");
         for (final K key : keys) {
             remove(key);
+        }
+    }
+
+    private void requireNoNullKeys(final Set<? extends K> keys, final String operation) {
+        Objects.requireNonNull(keys, () -> operation + ": keys must not be null (cache '" + name + "')");
+        for (final K key : keys) {
+            Objects.requireNonNull(key, () -> operation + ": a key is null (cache '" + name + "')");
         }
     }
 

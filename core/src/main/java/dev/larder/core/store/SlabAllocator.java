@@ -190,55 +190,68 @@ final class SlabAllocator {
         if (pageState.get(page) != cls) {
             return -1;
         }
-        final long start = memory.pageStart(page);
-        final UnsafeBuffer buf = memory.buffer(start);
-        final int base = NativeMemory.offset(start);
         final int slots = slotsPerPage[cls];
-        if (pageLive.get(page) >= slots) {
-            return -1;
-        }
-        final int words = (slots + 63) >>> 6;
-        final int first = Math.min(pageHint[page], words - 1);
-        for (int k = 0; k < words; k++) {
-            int w = first + k;
-            if (w >= words) {
-                w -= words;
-            }
-            final int wordOffset = base + (w << 3);
-            for (;;) {
-                final long bits = buf.getLongVolatile(wordOffset);
-                final int validInWord = Math.min(64, slots - (w << 6));
-                final long valid = validInWord == 64 ? -1L : (1L << validInWord) - 1;
-                final long freeBits = ~bits & valid;
-                if (freeBits == 0) {
-                    break;
-                }
-                final long bit = Long.lowestOneBit(freeBits);
-                if (buf.compareAndSetLong(wordOffset, bits, bits | bit)) {
-                    pageLive.incrementAndGet(page);
-                    if (pageState.get(page) != cls) { // drained meanwhile: give it back
-                        clearBit(page, buf, wordOffset, bit);
-                        return -1;
-                    }
-                    final int index = (w << 6) + Long.numberOfTrailingZeros(bit);
-                    if (freeBits == bit) {
-                        pageHint[page] = w + 1 < words ? w + 1 : 0; // this word is now full
-                    }
-                    return start + bitmapBytes[cls] + (long) index * slotSizes[cls];
-                }
-            }
-        }
-        return -1;
-    }
-
-    private void clearBit(final int page, final UnsafeBuffer buf, final int wordOffset, final long bit) {
+        // reserve a slot first: a page can be released only by moving its count from 0 to CLOSED
         for (;;) {
-            final long bits = buf.getLongVolatile(wordOffset);
-            if (buf.compareAndSetLong(wordOffset, bits, bits & ~bit)) {
+            final int live = pageLive.get(page);
+            if (live < 0 || live >= slots) {
+                return -1;
+            }
+            if (pageLive.compareAndSet(page, live, live + 1)) {
                 break;
             }
         }
-        pageLive.decrementAndGet(page);
+        if (pageState.get(page) != cls) { // being drained: give the reservation back
+            releaseReservation(page, cls);
+            return -1;
+        }
+        final long start = memory.pageStart(page);
+        final UnsafeBuffer buf = memory.buffer(start);
+        final int base = NativeMemory.offset(start);
+        final int words = (slots + 63) >>> 6;
+        final int first = Math.min(pageHint[page], words - 1);
+        for (;;) { // the reservation guarantees a free bit exists (frees clear the bit before the count)
+            for (int k = 0; k < words; k++) {
+                int w = first + k;
+                if (w >= words) {
+                    w -= words;
+                }
+                final int wordOffset = base + (w << 3);
+                for (;;) {
+                    final long bits = buf.getLongVolatile(wordOffset);
+                    final int validInWord = Math.min(64, slots - (w << 6));
+                    final long valid = validInWord == 64 ? -1L : (1L << validInWord) - 1;
+                    final long freeBits = ~bits & valid;
+                    if (freeBits == 0) {
+                        break;
+                    }
+                    final long bit = Long.lowestOneBit(freeBits);
+                    if (buf.compareAndSetLong(wordOffset, bits, bits | bit)) {
+                        final int index = (w << 6) + Long.numberOfTrailingZeros(bit);
+                        if (freeBits == bit) {
+                            pageHint[page] = w + 1 < words ? w + 1 : 0; // this word is now full
+                        }
+                        return start + bitmapBytes[cls] + (long) index * slotSizes[cls];
+                    }
+                }
+            }
+            Thread.onSpinWait(); // a concurrent free has decremented before its bit became visible to us
+        }
+    }
+
+    private void releaseReservation(final int page, final int cls) {
+        if (pageLive.decrementAndGet(page) == 0) {
+            tryReleaseEmpty(page, cls);
+        }
+    }
+
+    private static void clearBit(final UnsafeBuffer buf, final int wordOffset, final long bit) {
+        for (;;) {
+            final long bits = buf.getLongVolatile(wordOffset);
+            if (buf.compareAndSetLong(wordOffset, bits, bits & ~bit)) {
+                return;
+            }
+        }
     }
 
     /**
@@ -253,11 +266,28 @@ final class SlabAllocator {
         final long start = memory.pageStart(page);
         final int index = (int) ((global - start - bitmapBytes[cls]) / slotSizes[cls]);
         final UnsafeBuffer buf = memory.buffer(start);
-        clearBit(page, buf, NativeMemory.offset(start) + ((index >>> 6) << 3), 1L << (index & 63));
+        clearBit(buf, NativeMemory.offset(start) + ((index >>> 6) << 3), 1L << (index & 63));
         pageHint[page] = index >>> 6;
+        if (pageLive.decrementAndGet(page) == 0 && (state & DRAINING) == 0) {
+            if (tryReleaseEmpty(page, cls)) {
+                return;
+            }
+        }
         if ((state & DRAINING) == 0 && current[cls].get() != page) {
             pushPartial(cls, page);
         }
+    }
+
+    /** Gives an empty page back to the page pool, unless an allocation got in first. */
+    private boolean tryReleaseEmpty(final int page, final int cls) {
+        if (beginDrain(page) != cls) {
+            return false;
+        }
+        if (tryRelease(page, cls)) {
+            return true;
+        }
+        abortDrain(page, cls);
+        return false;
     }
 
     private void pushPartial(final int cls, final int page) {
@@ -321,14 +351,28 @@ final class SlabAllocator {
     /** Undoes {@link #beginDrain} when the page could not be emptied. */
     void abortDrain(final int page, final int cls) {
         pageState.set(page, cls);
-        pushPartial(cls, page);
+        if (pageLive.get(page) < slotsPerPage[cls]) {
+            pushPartial(cls, page);
+        }
     }
 
-    /** Hands an emptied, draining page back to the free pool. */
-    void finishDrain(final int page, final int cls) {
+    /** Marks the count of an empty page as closed to reservations. */
+    private static final int CLOSED = -1;
+
+    /**
+     * Hands a draining page back to the free pool if it is empty: its count moves from 0 to
+     * CLOSED, after which no allocator can reserve a slot in it.
+     *
+     * @return whether the page was released
+     */
+    boolean tryRelease(final int page, final int cls) {
+        if (!pageLive.compareAndSet(page, 0, CLOSED)) {
+            return false;
+        }
         classPages.decrementAndGet(cls);
         pageState.set(page, STATE_FREE);
         memory.releasePage(page);
+        return true;
     }
 
     /** Visits the allocated slots of a page (a racy snapshot of its bitmap). */

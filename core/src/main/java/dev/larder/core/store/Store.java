@@ -92,8 +92,11 @@ public final class Store {
          */
         int decide(boolean present, DirectBuffer buffer, int offset, int length, long expiry);
 
-        /** @return for {@link #WRITE} without a prepared entry: the new value's length in the scratch value buffer */
+        /** @return for {@link #WRITE} without a prepared entry: the new value's length */
         int newValueLength();
+
+        /** @return for {@link #WRITE} without a prepared entry: the array holding the new value (read after {@link #decide}) */
+        byte[] newValueBytes();
 
         /** @return for {@link #WRITE}: the new absolute deadline in ms, 0 for none, or -1 to keep the current one */
         long newExpiry();
@@ -549,7 +552,7 @@ public final class Store {
      * @return the action taken, with {@link #PRESENT} / {@link #EXPIRED} bits
      */
     public int update(final int cacheId, final byte[] key, final int klen, final long hash, final Mutator mutator,
-                      final boolean claim, final long prepared, final byte[] scratchValue, final String cacheName) {
+                      final boolean claim, final long prepared, final String cacheName) {
         boolean preparedUsed = false;
         try {
             for (;;) {
@@ -607,7 +610,7 @@ public final class Store {
                             preparedUsed = true;
                             setDeadline(prepared, expiry);
                         } else {
-                            newGlobal = prepare(cacheId, key, klen, scratchValue, mutator.newValueLength(), expiry, cacheName, true);
+                            newGlobal = prepare(cacheId, key, klen, mutator.newValueBytes(), mutator.newValueLength(), expiry, cacheName, true);
                         }
                     } catch (final RuntimeException | Error e) {
                         unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
@@ -1038,7 +1041,7 @@ public final class Store {
                 continue;
             }
             final int live = slabs.pageLive.get(p);
-            if (live < bestLive) {
+            if (live >= 0 && live < bestLive) {
                 best = p;
                 bestLive = live;
                 if (live == 0) {
@@ -1066,8 +1069,7 @@ public final class Store {
                 Thread.yield();
             }
         }
-        if (slabs.pageLive.get(best) == 0) {
-            slabs.finishDrain(best, cls);
+        if (slabs.tryRelease(best, cls)) {
             return true;
         }
         slabs.abortDrain(best, cls);
@@ -1250,7 +1252,22 @@ public final class Store {
                 break;
             }
         }
+        if (removed > 0) {
+            shrinkIfSparse();
+        }
         return removed;
+    }
+
+    /** Rebuilds the index smaller when most of it is empty (after clear or mass expiry). */
+    private void shrinkIfSparse() {
+        final HashIndex.Table t = index.table();
+        long live = 0;
+        for (int c = 1; c < sizes.length && sizes[c] != null; c++) {
+            live += sizes[c].sum();
+        }
+        if (HashIndex.capacityFor(live, memory) <= t.capacity / 2) {
+            grow(t);
+        }
     }
 
     /**

@@ -5,29 +5,44 @@ import dev.larder.eviction.EvictionPolicy;
 import java.util.Objects;
 
 /**
- * Immutable settings of a {@link Store}.
- *
- * @param maxMemory the hard budget in bytes for every native byte the store holds
- * @param policy    the eviction policy
- * @param clock     the time source
+ * Immutable settings of a {@link Store}. (A plain class rather than a record: Lincheck's model
+ * checker instruments every object reachable from the store and cannot handle record fields.)
  */
-public record StoreConfig(long maxMemory, EvictionPolicy policy, LarderClock clock) {
+public final class StoreConfig {
 
     /** The smallest budget: 1 MiB, i.e. sixteen 64 KiB pages. */
     public static final long MIN_MEMORY = 1L << 20;
 
+    private final long maxMemory;
+    private final EvictionPolicy policy;
+    private final LarderClock clock;
+
     /**
-     * Validates the settings.
-     *
-     * @param maxMemory the budget
-     * @param policy    the policy
-     * @param clock     the clock
+     * @param maxMemory the hard budget in bytes for every native byte the store holds
+     * @param policy    the eviction policy
+     * @param clock     the time source
      */
-    public StoreConfig {
+    public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock) {
         if (maxMemory < MIN_MEMORY) {
             throw new IllegalArgumentException(String.format("maxMemory must be at least %,d bytes, was %,d", MIN_MEMORY, maxMemory));
         }
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(clock, "clock");
+        this.maxMemory = maxMemory;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** @return the budget in bytes */
+    public long maxMemory() {
+        return maxMemory;
+    }
+
+    /** @return the eviction policy */
+    public EvictionPolicy policy() {
+        return policy;
+    }
+
+    /** @return the time source */
+    public LarderClock clock() {
+        return clock;
     }
 }
