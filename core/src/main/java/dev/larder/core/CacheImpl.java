@@ -311,7 +311,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     private int putEncoded(final K key, final V value, final Scratch sc, final int klen, final int vlen,
                            final long deadline, final boolean wantOld, final V[] oldOut) {
         final byte[] k = sc.key.byteArray();
-        final long prepared = store.prepare(id, k, klen, sc.value.byteArray(), vlen, deadline, name, false);
+        final long prepared = store.prepare(id, k, klen, Store.hash(id, k, klen), sc.value.byteArray(), vlen, deadline,
+            name, false);
         final Op op = new Op(sc, klen) {
             @Override
             int decide(final boolean present, final DirectBuffer buffer, final int offset, final int length) {
@@ -873,6 +874,16 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     @Override
     public long expireAfterAccessMillis() {
         return expireAfterAccessMs;
+    }
+
+    @Override
+    public long hits() {
+        return hits.sum();
+    }
+
+    @Override
+    public long misses() {
+        return misses.sum();
     }
 
     @Override

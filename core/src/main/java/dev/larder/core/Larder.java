@@ -43,7 +43,7 @@ public final class Larder implements AutoCloseable {
     private final ExpiryDaemon expiryDaemon;
 
     private Larder(final Builder builder) {
-        this.store = new Store(new StoreConfig(builder.maxMemory, builder.policy, builder.clock));
+        this.store = new Store(new StoreConfig(builder.maxMemory, builder.policy, builder.clock, builder.maxEntries));
         this.expiryDaemon = builder.expiryInterval.isZero() ? null : new ExpiryDaemon(this, builder.expiryInterval);
         if (expiryDaemon != null) {
             expiryDaemon.start();
@@ -183,8 +183,24 @@ public final class Larder implements AutoCloseable {
         private EvictionPolicy policy = EvictionPolicies.allKeysLru();
         private LarderClock clock = LarderClock.SYSTEM;
         private Duration expiryInterval = DEFAULT_EXPIRY_INTERVAL;
+        private long maxEntries;
 
         private Builder() {
+        }
+
+        /**
+         * Bounds the number of entries (over all caches) as well as the bytes, as Caffeine's
+         * {@code maximumSize}: past it, the eviction policy removes entries.
+         *
+         * @param entries the most entries held; positive
+         * @return this builder
+         */
+        public Builder maxEntries(final long entries) {
+            if (entries <= 0) {
+                throw new IllegalArgumentException("maxEntries must be positive, was " + entries);
+            }
+            this.maxEntries = entries;
+            return this;
         }
 
         /**

@@ -4,16 +4,20 @@ package dev.larder.eviction;
  * Decides which entries leave when memory runs short.
  *
  * <p>The store keeps a 24-bit <em>access word</em> in each entry's header (as Redis keeps its
- * 24-bit {@code lru} field) and asks the policy how to update it on insert and on each read. When
- * memory runs short, the store samples {@link #sampleSize()} candidate entries and evicts the one
- * with the highest {@link #score}. The policy holds no per-entry state on the heap: everything it
- * knows about an entry is in that entry's access word and expiry time.
+ * 24-bit {@code lru} field) and asks the policy how to set it on insert and update it on each
+ * read. When memory runs short the store calls {@link #evict(Population, long)}; the default
+ * samples {@link #sampleSize()} entries and evicts the one with the highest {@link #score}, which
+ * is how Redis's sampled LRU, LFU, random and TTL policies work. Policies with more structure
+ * (W-TinyLFU's window and admission filter) override {@code evict}.
+ *
+ * <p>Per-entry state lives only in the access word; any other state a policy keeps (a frequency
+ * sketch, a window queue) has a fixed size, chosen from {@link #configure(long)}'s capacity hint,
+ * so a policy's heap use does not grow with the number of entries.
  *
  * <p>Times are <em>ticks</em>: the store's clock in milliseconds shifted right by
- * {@link #TICK_SHIFT}, truncated to 24 bits. Comparisons must be wrap-around safe: use
- * {@link #age(int, long)}.
+ * {@link #TICK_SHIFT}. Comparisons of stored ticks must be wrap-around safe ({@link #age}).
  *
- * <p>Implementations must be thread-safe; {@link #onAccess} runs on the read path, so it must be
+ * <p>Implementations must be thread-safe. {@link #onAccess} runs on the read path: it must be
  * cheap, allocation-free and lock-free.
  */
 public interface EvictionPolicy {
@@ -37,20 +41,69 @@ public interface EvictionPolicy {
     int sampleSize();
 
     /**
-     * @param tick the current tick
+     * Called once by the store before use.
+     *
+     * @param expectedEntries a rough upper bound of how many entries the store will hold, for
+     *                        sizing fixed structures
+     */
+    default void configure(final long expectedEntries) {
+    }
+
+    /**
+     * @param keyHash the new entry's key hash
+     * @param tick    the current tick
      * @return the access word for a newly written entry
      */
-    int onInsert(long tick);
+    int onInsert(long keyHash, long tick);
 
     /**
-     * @param access the entry's current access word
-     * @param tick   the current tick
+     * A key's value was replaced by a new entry: the new entry inherits the old one's standing.
+     *
+     * @param previousAccess the replaced entry's access word
+     * @param keyHash        the key hash
+     * @param tick           the current tick
+     * @return the access word of the new entry
+     */
+    default int onUpdate(final int previousAccess, final long keyHash, final long tick) {
+        return onAccess(previousAccess, keyHash, tick);
+    }
+
+    /**
+     * @param access  the entry's current access word
+     * @param keyHash the entry's key hash
+     * @param tick    the current tick
      * @return the new access word; returning {@code access} unchanged avoids a write
      */
-    int onAccess(int access, long tick);
+    int onAccess(int access, long keyHash, long tick);
 
     /**
-     * How good a victim an entry is: the store evicts the sampled entry with the highest score.
+     * The store replaced an entry's access word {@code from} by {@code to} (after
+     * {@link #onAccess} or a policy's own {@link Population#casAccess}).
+     */
+    default void onTransition(final int from, final int to) {
+    }
+
+    /**
+     * An entry is now reachable in the store.
+     *
+     * @param handle  the entry's handle for {@link Population} calls
+     * @param access  its access word
+     * @param keyHash its key hash
+     */
+    default void onLinked(final long handle, final int access, final long keyHash) {
+    }
+
+    /**
+     * An entry left the store (removed, replaced, expired or evicted).
+     *
+     * @param access its last access word
+     */
+    default void onUnlinked(final int access) {
+    }
+
+    /**
+     * How good a victim an entry is: the default {@link #evict} evicts the sampled entry with the
+     * highest score.
      *
      * @param access          the entry's access word
      * @param remainingTtlMs  milliseconds until the entry expires, or {@code -1} if it never does
@@ -58,6 +111,17 @@ public interface EvictionPolicy {
      * @return the score, or {@link #NOT_EVICTABLE}
      */
     long score(int access, long remainingTtlMs, long tick);
+
+    /**
+     * Evicts one entry (or, for admission policies, makes one eviction decision).
+     *
+     * @param population the store's entries
+     * @param tick       the current tick
+     * @return {@code false} if nothing could be evicted
+     */
+    default boolean evict(final Population population, final long tick) {
+        return Sampling.evictBest(this, population, tick);
+    }
 
     /**
      * @param stamp a 24-bit tick stored earlier

@@ -23,18 +23,23 @@ final class NoEviction implements EvictionPolicy {
     }
 
     @Override
-    public int onInsert(final long tick) {
+    public int onInsert(final long keyHash, final long tick) {
         return 0;
     }
 
     @Override
-    public int onAccess(final int access, final long tick) {
+    public int onAccess(final int access, final long keyHash, final long tick) {
         return access;
     }
 
     @Override
     public long score(final int access, final long remainingTtlMs, final long tick) {
         return NOT_EVICTABLE;
+    }
+
+    @Override
+    public boolean evict(final Population population, final long tick) {
+        return false;
     }
 
     @Override

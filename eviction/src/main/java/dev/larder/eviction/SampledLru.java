@@ -3,18 +3,15 @@ package dev.larder.eviction;
 /**
  * Approximated LRU by sampling, as Redis's {@code allkeys-lru} / {@code volatile-lru}: each entry
  * carries the tick of its last access; of {@code samples} random candidates, the one idle longest
- * is evicted. With 5 samples Redis reports a hit ratio close to true LRU; 10 samples come closer
- * at more CPU per eviction.
+ * is evicted. Redis reports that 5 samples come close to true LRU and 10 closer still, at more
+ * CPU per eviction.
  */
 final class SampledLru implements EvictionPolicy {
     private final int samples;
     private final boolean volatileOnly;
 
     SampledLru(final int samples, final boolean volatileOnly) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("sample size must be at least 1, was " + samples);
-        }
-        this.samples = samples;
+        this.samples = EvictionPolicies.checkSamples(samples);
         this.volatileOnly = volatileOnly;
     }
 
@@ -34,12 +31,12 @@ final class SampledLru implements EvictionPolicy {
     }
 
     @Override
-    public int onInsert(final long tick) {
+    public int onInsert(final long keyHash, final long tick) {
         return (int) (tick & ACCESS_MASK);
     }
 
     @Override
-    public int onAccess(final int access, final long tick) {
+    public int onAccess(final int access, final long keyHash, final long tick) {
         return (int) (tick & ACCESS_MASK);
     }
 

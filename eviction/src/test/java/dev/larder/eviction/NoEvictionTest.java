@@ -12,7 +12,7 @@ class NoEvictionTest {
         assertThat(policy.name()).isEqualTo("noeviction");
         assertThat(policy.evicts()).isFalse();
         assertThat(policy.sampleSize()).isZero();
-        final int word = policy.onInsert(123);
+        final int word = policy.onInsert(0L, 123);
         assertThat(policy.score(word, -1, 1_000_000)).isEqualTo(EvictionPolicy.NOT_EVICTABLE);
         assertThat(policy.score(word, 10, 1_000_000)).isEqualTo(EvictionPolicy.NOT_EVICTABLE);
     }
@@ -20,8 +20,8 @@ class NoEvictionTest {
     @Test
     void accessDoesNotChangeTheAccessWord() {
         final EvictionPolicy policy = EvictionPolicies.noEviction();
-        assertThat(policy.onAccess(0x00ABCDEF, 99)).isEqualTo(0x00ABCDEF);
-        assertThat(policy.onAccess(0, 99)).isZero();
+        assertThat(policy.onAccess(0x00ABCDEF, 0L, 99)).isEqualTo(0x00ABCDEF);
+        assertThat(policy.onAccess(0, 0L, 99)).isZero();
     }
 
     @Test

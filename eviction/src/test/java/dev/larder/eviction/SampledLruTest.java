@@ -10,8 +10,8 @@ class SampledLruTest {
     @Test
     void olderAccessScoresHigherThanRecentAccess() {
         final EvictionPolicy lru = EvictionPolicies.allKeysLru();
-        final int old = lru.onInsert(100);
-        final int recent = lru.onInsert(900);
+        final int old = lru.onInsert(0L, 100);
+        final int recent = lru.onInsert(0L, 900);
         final long now = 1_000;
         assertThat(lru.score(old, -1, now)).isGreaterThan(lru.score(recent, -1, now));
         assertThat(lru.score(old, -1, now)).isEqualTo(900);
@@ -21,8 +21,8 @@ class SampledLruTest {
     @Test
     void accessRefreshesTheStampSoTheEntryLooksYoungAgain() {
         final EvictionPolicy lru = EvictionPolicies.allKeysLru();
-        final int inserted = lru.onInsert(10);
-        final int accessed = lru.onAccess(inserted, 500);
+        final int inserted = lru.onInsert(0L, 10);
+        final int accessed = lru.onAccess(inserted, 0L, 500);
         assertThat(lru.score(accessed, -1, 510)).isEqualTo(10);
         assertThat(lru.score(inserted, -1, 510)).isEqualTo(500);
     }
@@ -31,10 +31,10 @@ class SampledLruTest {
     void accessWordFitsIn24Bits() {
         final EvictionPolicy lru = EvictionPolicies.allKeysLru();
         final long bigTick = (1L << 40) + 12_345;
-        final int word = lru.onInsert(bigTick);
+        final int word = lru.onInsert(0L, bigTick);
         assertThat(word & ~EvictionPolicy.ACCESS_MASK).isZero();
         assertThat(word).isEqualTo(12_345);
-        assertThat(lru.onAccess(word, bigTick + 7) & ~EvictionPolicy.ACCESS_MASK).isZero();
+        assertThat(lru.onAccess(word, 0L, bigTick + 7) & ~EvictionPolicy.ACCESS_MASK).isZero();
     }
 
     @Test
@@ -51,8 +51,8 @@ class SampledLruTest {
         final EvictionPolicy lru = EvictionPolicies.allKeysLru();
         final long beforeWrap = EvictionPolicy.ACCESS_MASK - 100L;
         final long afterWrap = (1L << EvictionPolicy.ACCESS_BITS) + 50;
-        final int older = lru.onInsert(beforeWrap);
-        final int younger = lru.onInsert(afterWrap - 10);
+        final int older = lru.onInsert(0L, beforeWrap);
+        final int younger = lru.onInsert(0L, afterWrap - 10);
         assertThat(younger).isLessThan(older); // raw stamps wrapped
         assertThat(lru.score(older, -1, afterWrap)).isEqualTo(151);
         assertThat(lru.score(younger, -1, afterWrap)).isEqualTo(10);
@@ -62,7 +62,7 @@ class SampledLruTest {
     @Test
     void volatileLruDoesNotEvictEntriesWithoutTtl() {
         final EvictionPolicy policy = EvictionPolicies.volatileLru(5);
-        final int word = policy.onInsert(0);
+        final int word = policy.onInsert(0L, 0);
         assertThat(policy.score(word, -1, 1_000)).isEqualTo(EvictionPolicy.NOT_EVICTABLE);
         assertThat(policy.score(word, 5_000, 1_000)).isEqualTo(1_000);
         assertThat(policy.score(word, 0, 1_000)).isEqualTo(1_000);
@@ -71,7 +71,7 @@ class SampledLruTest {
     @Test
     void allKeysLruEvictsEntriesWithoutTtl() {
         final EvictionPolicy policy = EvictionPolicies.allKeysLru();
-        final int word = policy.onInsert(0);
+        final int word = policy.onInsert(0L, 0);
         assertThat(policy.score(word, -1, 42)).isEqualTo(42);
     }
 
@@ -91,7 +91,7 @@ class SampledLruTest {
     void sampleSizeBelowOneIsRejectedWithTheValue() {
         assertThatThrownBy(() -> EvictionPolicies.allKeysLru(0))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("at least 1")
+            .hasMessageContaining("between 1 and 64")
             .hasMessageContaining("0");
         assertThatThrownBy(() -> EvictionPolicies.volatileLru(-3))
             .isInstanceOf(IllegalArgumentException.class)

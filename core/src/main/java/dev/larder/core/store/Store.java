@@ -6,6 +6,7 @@ import dev.larder.core.EntryTooLargeException;
 import dev.larder.core.LarderClock;
 import dev.larder.core.MemoryBudgetExceededException;
 import dev.larder.core.ValueReader;
+import dev.larder.eviction.Candidates;
 import dev.larder.eviction.EvictionPolicy;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,6 +76,12 @@ public final class Store {
 
         /** @return the cache's expire-after-access in ms, or 0 */
         long expireAfterAccessMillis();
+
+        /** @return the cache's hits so far (for adaptive policies) */
+        long hits();
+
+        /** @return the cache's misses so far (for adaptive policies) */
+        long misses();
     }
 
     /**
@@ -113,6 +120,7 @@ public final class Store {
     private final AtomicReferenceArray<CacheHooks> hooks = new AtomicReferenceArray<>(Entry.MAX_CACHES + 1);
     private final LongAdder[] sizes = new LongAdder[Entry.MAX_CACHES + 1];
     private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+    private final long maxEntries;
     private volatile boolean closed;
     private long expiryCursor;
 
@@ -126,6 +134,8 @@ public final class Store {
         this.policy = config.policy();
         this.clock = config.clock();
         this.timeBase = clock.millis() - 1;
+        this.maxEntries = config.maxEntries();
+        policy.configure(maxEntries > 0 ? maxEntries : Math.max(1024, memory.limit / 128));
         final long initialCapacity = memory.pageSize >>> 3;
         final int page = slabs.acquireIndexPage();
         final HashIndex.Table table = new HashIndex.Table(initialCapacity, new int[] {page}, memory);
@@ -345,7 +355,7 @@ public final class Store {
                     continue retry;
                 }
                 sc.deadline = decodeExpiry(Entry.expiry(meta));
-                touch(buf, off, meta, cacheId, now);
+                touch(buf, off, meta, cacheId, now, hash);
                 return result;
             }
             if (index.table() == t) {
@@ -413,7 +423,7 @@ public final class Store {
                     final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
                     view.wrap(buf, off + Entry.HEADER + klen, vlen);
                     final R result = reader.read(view, 0, vlen);
-                    touch(buf, off, meta, cacheId, now);
+                    touch(buf, off, meta, cacheId, now, hash);
                     return result;
                 } finally {
                     unpin(global, buf, off);
@@ -454,9 +464,10 @@ public final class Store {
     }
 
     /** Updates the access word (and the deadline under expire-after-access) after a hit. */
-    private void touch(final UnsafeBuffer buf, final int off, final long meta, final int cacheId, final long now) {
+    private void touch(final UnsafeBuffer buf, final int off, final long meta, final int cacheId, final long now,
+                       final long hash) {
         final int access = Entry.access(meta);
-        final int updated = policy.onAccess(access, tick(now));
+        final int updated = policy.onAccess(access, hash, tick(now));
         final CacheHooks h = hooks.get(cacheId);
         final long afterAccess = h == null ? 0 : h.expireAfterAccessMillis();
         long expiry = Entry.expiry(meta);
@@ -465,7 +476,9 @@ public final class Store {
         }
         if (updated != access || expiry != Entry.expiry(meta)) {
             // best effort: a failed CAS means someone else just updated it
-            buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated));
+            if (buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated)) && updated != access) {
+                policy.onTransition(access, updated);
+            }
         }
     }
 
@@ -510,8 +523,14 @@ public final class Store {
      *
      * @return the entry's global offset
      */
-    public long prepare(final int cacheId, final byte[] key, final int klen, final byte[] value, final int vlen,
-                        final long deadline, final String cacheName, final boolean holdsLock) {
+    public long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
+                        final int vlen, final long deadline, final String cacheName, final boolean holdsLock) {
+        return prepare(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock, -1);
+    }
+
+    private long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
+                         final int vlen, final long deadline, final String cacheName, final boolean holdsLock,
+                         final int access) {
         final int size = Entry.HEADER + klen + vlen;
         if (klen > Entry.MAX_KEY_LENGTH) {
             throw new EntryTooLargeException(String.format(
@@ -526,7 +545,8 @@ public final class Store {
         final long global = allocate(size, holdsLock, cacheName);
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
-        buf.putLong(off + Entry.META, Entry.meta(encodeExpiry(deadline), policy.onInsert(tick(clock.millis()))));
+        buf.putLong(off + Entry.META, Entry.meta(encodeExpiry(deadline),
+            access >= 0 ? access : policy.onInsert(hash, tick(clock.millis()))));
         buf.putInt(off + Entry.VALUE_LENGTH, vlen);
         buf.putShort(off + Entry.KEY_LENGTH, (short) klen);
         buf.putShort(off + Entry.CACHE_ID, (short) cacheId);
@@ -599,24 +619,31 @@ public final class Store {
                     throw e;
                 }
                 long newGlobal = -1;
+                int newAccess = -1;
                 if (action == WRITE) {
                     long expiry = mutator.newExpiry();
                     if (expiry == -1) {
                         expiry = present ? decodeExpiry(Entry.expiry(oldMeta)) : 0;
                     }
+                    final long tick = tick(clock.millis());
                     try {
                         if (prepared >= 0) {
                             newGlobal = prepared;
                             preparedUsed = true;
-                            setDeadline(prepared, expiry);
+                            final long meta = memory.buffer(prepared).getLong(NativeMemory.offset(prepared) + Entry.META);
+                            newAccess = present ? policy.onUpdate(Entry.access(oldMeta), hash, tick) : Entry.access(meta);
+                            setMeta(prepared, expiry, newAccess);
                         } else {
-                            newGlobal = prepare(cacheId, key, klen, mutator.newValueBytes(), mutator.newValueLength(), expiry, cacheName, true);
+                            newAccess = present ? policy.onUpdate(Entry.access(oldMeta), hash, tick) : policy.onInsert(hash, tick);
+                            newGlobal = prepare(cacheId, key, klen, hash, mutator.newValueBytes(), mutator.newValueLength(),
+                                expiry, cacheName, true, newAccess);
                         }
                     } catch (final RuntimeException | Error e) {
                         unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
                         throw e;
                     }
                     t.storeRelease(i, HashIndex.tagBits(hash) | (newGlobal >>> 3));
+                    policy.onLinked(newGlobal, newAccess, hash);
                 } else if (action == REMOVE && present) {
                     t.storeRelease(i, HashIndex.TOMBSTONE);
                 } else {
@@ -628,11 +655,14 @@ public final class Store {
                     if (wasExpired) {
                         notifyReclaimed(true, cacheId, oldGlobal);
                     }
-                    freeEntry(oldGlobal);
+                    retire(oldGlobal);
                 }
                 // an expired entry replaced by a write leaves the count as it was
                 if (action == WRITE && !present && !wasExpired) {
                     sizes[cacheId].increment();
+                    if (maxEntries > 0) {
+                        enforceMaxEntries();
+                    }
                 } else if (action == REMOVE) {
                     sizes[cacheId].decrement();
                 }
@@ -656,18 +686,24 @@ public final class Store {
         } else if (reclaimExpired) {
             t.storeRelease(i, HashIndex.TOMBSTONE);
             notifyReclaimed(true, cacheId, oldGlobal);
-            freeEntry(oldGlobal);
+            retire(oldGlobal);
             sizes[cacheId].decrement();
         } else {
             t.storeRelease(i, s & ~HashIndex.LOCK);
         }
     }
 
-    private void setDeadline(final long global, final long deadline) {
+    /** Sets the meta word of a prepared (not yet linked) entry. */
+    private void setMeta(final long global, final long deadline, final int access) {
         final UnsafeBuffer buf = memory.buffer(global);
-        final int off = NativeMemory.offset(global);
-        final long meta = buf.getLong(off + Entry.META);
-        buf.putLongVolatile(off + Entry.META, Entry.meta(encodeExpiry(deadline), Entry.access(meta)));
+        buf.putLongVolatile(NativeMemory.offset(global) + Entry.META, Entry.meta(encodeExpiry(deadline), access));
+    }
+
+    /** Frees an entry that has just been unlinked from the index, telling the policy it left. */
+    private void retire(final long global) {
+        final UnsafeBuffer buf = memory.buffer(global);
+        policy.onUnlinked(Entry.access(buf.getLongVolatile(NativeMemory.offset(global) + Entry.META)));
+        freeEntry(global);
     }
 
     /**
@@ -908,6 +944,7 @@ public final class Store {
 
     private long allocate(final int size, final boolean holdsLock, final String cacheName) {
         final int cls = slabs.classFor(size);
+        int failures = 0;
         for (int attempt = 0; attempt < MAX_EVICTION_ATTEMPTS; attempt++) {
             final long global = slabs.allocate(cls);
             if (global >= 0) {
@@ -916,13 +953,18 @@ public final class Store {
             if (!policy.evicts()) {
                 break;
             }
-            if (!evictOne(cls) && !drainSomePage(cls)) {
-                if (holdsLock || attempt > 64) {
-                    break;
-                }
-                if (resizing.get()) {
-                    awaitResize(index.table());
-                }
+            if (policy.evict(new Victims(this, cls), tick(clock.millis())) || drainSomePage(cls)) {
+                failures = 0;
+                continue;
+            }
+            // nothing evictable found this round: other writers may hold what we need; retry a little
+            if (++failures > (holdsLock ? 8 : 64)) {
+                break;
+            }
+            if (!holdsLock && resizing.get()) {
+                awaitResize(index.table());
+            } else {
+                Thread.yield();
             }
         }
         throw new MemoryBudgetExceededException(String.format(
@@ -933,53 +975,146 @@ public final class Store {
     }
 
     /**
-     * Samples entries of class {@code cls} from the index and evicts the best victim.
-     *
-     * @return whether an entry was evicted
+     * Samples up to {@code max} live entries (of slab class {@code cls}, unless it is -1) for the
+     * eviction policy: random index positions, then the following slots of the same cache line.
      */
-    private boolean evictOne(final int cls) {
+    void sample(final Candidates out, final int max, final int cls) {
         final HashIndex.Table t = index.table();
         final ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        final int samples = policy.sampleSize();
         final long now = clock.millis();
-        final long tick = tick(now);
-        long bestScore = EvictionPolicy.NOT_EVICTABLE;
-        long bestIndex = -1;
-        long bestSlot = 0;
-        int found = 0;
-        final int probes = samples * PROBES_PER_SAMPLE;
-        long i = rnd.nextLong(t.capacity);
-        for (int p = 0; p < probes && found < samples; p++) {
-            i = (p % 8 == 0) ? rnd.nextLong(t.capacity) : t.next(i);
+        final int probes = max * PROBES_PER_SAMPLE;
+        long i = 0;
+        for (int p = 0; p < probes && out.count < max; p++) {
+            i = (p & 7) == 0 ? rnd.nextLong(t.capacity) : t.next(i);
             final long s = t.load(i);
             if (!HashIndex.isLive(s) || (s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0) {
                 continue;
             }
             final long global = (s & HashIndex.REF_MASK) << 3;
-            if (slabs.classOfSlot(global) != cls) {
+            if (cls >= 0 && slabs.classOfSlot(global) != cls) {
                 continue;
             }
-            found++;
-            final UnsafeBuffer buf = memory.buffer(global);
+            final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+            if (buf == null) {
+                continue;
+            }
             final long meta = buf.getLongVolatile(NativeMemory.offset(global) + Entry.META);
-            final long score;
-            if (expired(meta, now)) {
-                score = Long.MAX_VALUE;
-            } else {
-                final long expiry = Entry.expiry(meta);
-                score = policy.score(Entry.access(meta), expiry == 0 ? -1 : decodeExpiry(expiry) - now, tick);
-            }
-            if (score > bestScore) {
-                bestScore = score;
-                bestIndex = i;
-                bestSlot = s;
-            }
+            final long expiry = Entry.expiry(meta);
+            final long remaining = expiry == 0 ? -1 : Math.max(0, decodeExpiry(expiry) - now);
+            out.add(global, Entry.access(meta), remaining);
         }
-        if (bestIndex < 0) {
+    }
+
+    /** @return whether the entry at {@code global} was evicted now */
+    boolean evictHandle(final long global) {
+        final long now = clock.millis();
+        return evictEntryAt(global, now, tick(now)) == EVICTED_ENTRY;
+    }
+
+    /** @return the key hash of the live entry at {@code global}, or 0 */
+    long keyHashOf(final long global) {
+        final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+        if (buf == null) {
+            return 0;
+        }
+        final int off = NativeMemory.offset(global);
+        final int g = buf.getIntVolatile(off + Entry.GUARD);
+        if ((g & Entry.LIVE) == 0) {
+            return 0;
+        }
+        final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+        final int cacheId = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
+        final Scratch sc = Scratch.acquire();
+        try {
+            sc.keyCopy.checkLimit(klen);
+            final byte[] k = sc.keyCopy.byteArray();
+            if (off + Entry.HEADER + klen > buf.capacity()) {
+                return 0;
+            }
+            buf.getBytes(off + Entry.HEADER, k, 0, klen);
+            VarHandle.acquireFence();
+            if (buf.getIntVolatile(off + Entry.GUARD) != g) {
+                return 0;
+            }
+            final long h = hash(cacheId, k, klen);
+            return h == 0 ? 1 : h;
+        } finally {
+            sc.release();
+        }
+    }
+
+    /** @return the access word of the live entry at {@code global}, or -1 */
+    int accessOf(final long global) {
+        final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+        if (buf == null) {
+            return -1;
+        }
+        final int off = NativeMemory.offset(global);
+        final int g = buf.getIntVolatile(off + Entry.GUARD);
+        final long meta = buf.getLongVolatile(off + Entry.META);
+        VarHandle.acquireFence();
+        if ((g & Entry.LIVE) == 0 || buf.getIntVolatile(off + Entry.GUARD) != g) {
+            return -1;
+        }
+        return Entry.access(meta);
+    }
+
+    /** Replaces the access word of the live entry at {@code global}. */
+    boolean casAccess(final long global, final int expected, final int update) {
+        final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+        if (buf == null) {
             return false;
         }
-        tryReclaim(t, bestIndex, bestSlot, bestScore == Long.MAX_VALUE);
-        return true; // a candidate existed; if its lock was busy the caller simply tries again
+        final int off = NativeMemory.offset(global);
+        final int g = buf.getIntVolatile(off + Entry.GUARD);
+        if ((g & Entry.LIVE) == 0) {
+            return false;
+        }
+        final long meta = buf.getLongVolatile(off + Entry.META);
+        if (Entry.access(meta) != expected) {
+            return false;
+        }
+        // a freed-and-reused slot has a new guard; checking it after the CAS keeps a stale handle harmless
+        return buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(Entry.expiry(meta), update))
+            && buf.getIntVolatile(off + Entry.GUARD) == g;
+    }
+
+    /** @return hits over all caches */
+    long totalHits() {
+        long n = 0;
+        for (int c = 1; c < sizes.length && sizes[c] != null; c++) {
+            final CacheHooks h = hooks.get(c);
+            n += h == null ? 0 : h.hits();
+        }
+        return n;
+    }
+
+    /** @return misses over all caches */
+    long totalMisses() {
+        long n = 0;
+        for (int c = 1; c < sizes.length && sizes[c] != null; c++) {
+            final CacheHooks h = hooks.get(c);
+            n += h == null ? 0 : h.misses();
+        }
+        return n;
+    }
+
+    /** @return entries over all caches */
+    public long totalSize() {
+        long n = 0;
+        for (int c = 1; c < sizes.length && sizes[c] != null; c++) {
+            n += sizes[c].sum();
+        }
+        return n;
+    }
+
+    /** Evicts by policy until the entry count is within {@code maxEntries}. */
+    private void enforceMaxEntries() {
+        for (int attempt = 0; attempt < 64 && totalSize() > maxEntries; attempt++) {
+            if (!policy.evict(new Victims(this, -1), tick(clock.millis()))) {
+                return;
+            }
+        }
     }
 
     /**
@@ -995,7 +1130,7 @@ public final class Store {
         final int cacheId = buf.getShort(NativeMemory.offset(global) + Entry.CACHE_ID) & 0xFFFF;
         t.storeRelease(i, HashIndex.TOMBSTONE);
         notifyReclaimed(expired, cacheId, global);
-        freeEntry(global);
+        retire(global);
         final LongAdder size = sizes[cacheId];
         if (size != null) {
             size.decrement();
@@ -1056,13 +1191,15 @@ public final class Store {
         if (cls < 0) {
             return false;
         }
-        final long now = clock.millis();
-        final long tick = tick(now);
         final int[] outcome = new int[1];
+        final Victims victims = new Victims(this, cls);
         for (int round = 0; round < 200 && slabs.pageLive.get(best) > 0 && outcome[0] != PROTECTED; round++) {
             slabs.forEachAllocated(best, cls, global -> {
-                if (outcome[0] != PROTECTED && evictEntryAt(global, now, tick) == PROTECTED) {
-                    outcome[0] = PROTECTED;
+                if (outcome[0] != PROTECTED) {
+                    final int r = moveOut(global, cls, victims);
+                    if (r == PROTECTED) {
+                        outcome[0] = PROTECTED;
+                    }
                 }
             });
             if (slabs.pageLive.get(best) > 0) {
@@ -1079,6 +1216,96 @@ public final class Store {
     private static final int EVICTED_ENTRY = 0;
     private static final int BUSY = 1;
     private static final int PROTECTED = 2;
+    private static final int MOVED = 3;
+    private static final int NO_ROOM = 4;
+
+    /**
+     * Empties one slot of a page being drained without throwing away what the policy would keep:
+     * the entry moves to a free slot of its class elsewhere; if there is none, the policy first
+     * evicts its choice of victim in the class (which may be this very entry), then the entry moves.
+     * Only when that fails too is the entry itself evicted.
+     */
+    private int moveOut(final long global, final int cls, final Victims victims) {
+        int r = relocate(global, cls);
+        if (r != NO_ROOM) {
+            return r;
+        }
+        final long now = clock.millis();
+        // a victim may sit in this same page, which frees nothing elsewhere: try a few
+        for (int k = 0; k < 8 && policy.evicts() && policy.evict(victims, tick(now)); k++) {
+            if (accessOf(global) < 0) {
+                return EVICTED_ENTRY; // the policy chose this entry
+            }
+            r = relocate(global, cls);
+            if (r != NO_ROOM) {
+                return r;
+            }
+        }
+        return evictEntryAt(global, now, tick(now));
+    }
+
+    /**
+     * Moves a live entry to another slot of its class (compaction): copy, then swap the index
+     * slot's ref under the key's lock, then free the old slot.
+     *
+     * @return MOVED, BUSY, or NO_ROOM when the class has no free slot outside draining pages
+     */
+    private int relocate(final long global, final int cls) {
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        final int g = buf.getIntVolatile(off + Entry.GUARD);
+        if ((g & Entry.LIVE) == 0) {
+            return BUSY;
+        }
+        final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+        final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+        final int cacheId = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
+        final long hash = keyHashOf(global);
+        if (hash == 0) {
+            return BUSY;
+        }
+        final HashIndex.Table t = index.table();
+        final long want = global >>> 3;
+        long i = t.home(hash);
+        long s = 0;
+        boolean found = false;
+        for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
+            s = t.load(i);
+            if (s == HashIndex.EMPTY) {
+                break;
+            }
+            if ((s & HashIndex.REF_MASK) == want) {
+                found = true;
+                break;
+            }
+        }
+        if (!found || (s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0) {
+            return BUSY;
+        }
+        final long target = slabs.allocate(cls);
+        if (target < 0) {
+            return NO_ROOM;
+        }
+        if (!t.cas(i, s, s | HashIndex.LOCK)) {
+            slabs.free(target);
+            return BUSY;
+        }
+        // locked: the entry cannot be replaced or removed; copy it whole, meta last
+        final UnsafeBuffer tb = memory.buffer(target);
+        final int toff = NativeMemory.offset(target);
+        final int size = Entry.HEADER + klen + vlen;
+        tb.putBytes(toff + Entry.VALUE_LENGTH, buf, off + Entry.VALUE_LENGTH, size - Entry.VALUE_LENGTH);
+        final long meta = buf.getLongVolatile(off + Entry.META);
+        tb.putLong(toff + Entry.META, meta);
+        final int tg = tb.getIntVolatile(toff + Entry.GUARD);
+        tb.putIntRelease(toff + Entry.GUARD, (tg & Entry.SEQ_MASK) | Entry.LIVE);
+        t.storeRelease(i, (s & ~HashIndex.LOCK & ~HashIndex.REF_MASK) | (target >>> 3));
+        final int access = Entry.access(meta);
+        policy.onUnlinked(access);
+        policy.onLinked(target, access, hash);
+        freeEntry(global);
+        return MOVED;
+    }
 
     /**
      * Evicts the entry at {@code global} through its index slot.
@@ -1246,7 +1473,7 @@ public final class Store {
                 if (isExpired) {
                     notifyReclaimed(true, id, global);
                 }
-                freeEntry(global);
+                retire(global);
                 sizes[id].decrement();
                 removed++;
                 break;

@@ -16,6 +16,7 @@ public final class StoreConfig {
     private final long maxMemory;
     private final EvictionPolicy policy;
     private final LarderClock clock;
+    private final long maxEntries;
 
     /**
      * @param maxMemory the hard budget in bytes for every native byte the store holds
@@ -23,12 +24,31 @@ public final class StoreConfig {
      * @param clock     the time source
      */
     public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock) {
+        this(maxMemory, policy, clock, 0);
+    }
+
+    /**
+     * @param maxMemory  the hard budget in bytes for every native byte the store holds
+     * @param policy     the eviction policy
+     * @param clock      the time source
+     * @param maxEntries the most entries held (over all caches), or 0 for no count bound
+     */
+    public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock, final long maxEntries) {
         if (maxMemory < MIN_MEMORY) {
             throw new IllegalArgumentException(String.format("maxMemory must be at least %,d bytes, was %,d", MIN_MEMORY, maxMemory));
         }
         this.maxMemory = maxMemory;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must not be negative, was " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+    }
+
+    /** @return the entry-count bound, or 0 for none */
+    public long maxEntries() {
+        return maxEntries;
     }
 
     /** @return the budget in bytes */

@@ -1,0 +1,390 @@
+package dev.larder.eviction;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * W-TinyLFU for a sampled, off-heap store: a small admission window in front of a segmented main
+ * region, with a TinyLFU frequency filter deciding who may enter main, and a window size that
+ * adapts by hill climbing on the hit ratio.
+ *
+ * <h2>References</h2>
+ * <ol>
+ *   <li>G. Einziger, R. Friedman, B. Manes: "TinyLFU: A Highly Efficient Cache Admission Policy",
+ *       ACM Transactions on Storage 13(4), 2017 - the sketch, its reset, W-TinyLFU's 1% window
+ *       and the 80/20 segmented LRU main region.</li>
+ *   <li>G. Einziger, O. Eytan, R. Friedman, B. Manes: "Adaptive Software Cache Management",
+ *       Middleware 2018 - sizing the window by hill climbing on the hit ratio.</li>
+ * </ol>
+ *
+ * <h2>How it maps onto a sampling store</h2>
+ * Caffeine keeps its regions as linked lists under a lock. An off-heap store with lock-free reads
+ * keeps no lists, so here:
+ * <ul>
+ *   <li>An entry's region is two bits of its access word ({@code WINDOW}, {@code PROBATION},
+ *       {@code PROTECTED}); the other 22 bits are the tick of its last access. Region sizes are
+ *       counters updated on every transition.</li>
+ *   <li>The window keeps its arrival order in a bounded lock-free queue of handles: when the window
+ *       is over its share, its oldest entry is the <em>candidate</em>.</li>
+ *   <li>The main region's <em>victim</em> is chosen by sampling, as Redis's LRU: of
+ *       {@code samples} random main entries, the least recently used probation entry, or the least
+ *       recently used protected one if none is on probation.</li>
+ *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
+ *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
+ *       promotes it to protected; when protected outgrows 80% of main, the oldest sampled
+ *       protected entry is demoted.</li>
+ *   <li>Hash flooding: the sketch's seeds are random per instance, and a candidate that loses but
+ *       is warm (estimate above {@link #WARM}) is still admitted 1 time in 128, so an attacker who
+ *       inflates a victim's count cannot lock every newcomer out (the defence Caffeine uses).</li>
+ *   <li>Hill climbing: every {@code 10 x capacity} reads, compare the period's hit ratio with the
+ *       previous one; keep moving the window share in the same direction if it improved, reverse
+ *       otherwise; steps start at 6.25% of capacity and decay by 2% per period, and restart when
+ *       the hit ratio jumps by more than 5 points (constants from [2] as used by Caffeine).</li>
+ * </ul>
+ * The read path costs one sketch increment (four plain read-modify-writes) and, when the tick or
+ * region changes, one CAS of the access word: bounded, lock-free, allocation-free.
+ */
+final class WTinyLfu implements EvictionPolicy {
+    static final int REGION_SHIFT = 22;
+    static final int TICK_MASK = (1 << REGION_SHIFT) - 1;
+    static final int WINDOW = 1;
+    static final int PROBATION = 2;
+    static final int PROTECTED = 3;
+
+    /** Initial window share of the capacity, from [1]. */
+    static final double INITIAL_WINDOW = 0.01;
+    /** Share of the main region that is protected, from [1]. */
+    static final double PROTECTED_SHARE = 0.80;
+    /** A losing candidate at or above this estimate may still be admitted (anti flooding). */
+    static final int WARM = 6;
+    /** One in this many warm losers is admitted anyway. */
+    static final int JITTER = 128;
+    static final double STEP = 0.0625;
+    static final double STEP_DECAY = 0.98;
+    static final double RESTART_THRESHOLD = 0.05;
+    static final double MAX_WINDOW = 0.80;
+
+    private final int samples;
+    private volatile FrequencySketch sketch = new FrequencySketch(1024);
+    private volatile WindowQueue queue = new WindowQueue(1024);
+    private final AtomicLong windowCount = new AtomicLong();
+    private final AtomicLong probationCount = new AtomicLong();
+    private final AtomicLong protectedCount = new AtomicLong();
+
+    // hill climber state, touched only under the climber's monitor
+    private volatile double windowShare = INITIAL_WINDOW;
+    private double stepSize = STEP;
+    private double previousHitRatio = -1;
+    private long periodStartHits;
+    private long periodStartMisses;
+    private final AtomicLong evictCalls = new AtomicLong();
+
+    WTinyLfu(final int samples) {
+        this.samples = EvictionPolicies.checkSamples(samples);
+    }
+
+    @Override
+    public void configure(final long expectedEntries) {
+        final long n = Math.max(64, expectedEntries);
+        sketch = new FrequencySketch(n);
+        final long q = Math.min(1L << 20, Math.max(1024, Long.highestOneBit(n - 1) << 1));
+        queue = new WindowQueue((int) q);
+    }
+
+    static int region(final int access) {
+        return access >>> REGION_SHIFT;
+    }
+
+    private static int word(final int region, final long tick) {
+        return (region << REGION_SHIFT) | (int) (tick & TICK_MASK);
+    }
+
+    private AtomicLong counter(final int region) {
+        switch (region) {
+            case WINDOW:
+                return windowCount;
+            case PROBATION:
+                return probationCount;
+            case PROTECTED:
+                return protectedCount;
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "w-tinylfu";
+    }
+
+    @Override
+    public boolean evicts() {
+        return true;
+    }
+
+    @Override
+    public int sampleSize() {
+        return samples;
+    }
+
+    @Override
+    public int onInsert(final long keyHash, final long tick) {
+        sketch.increment(keyHash);
+        return word(WINDOW, tick);
+    }
+
+    @Override
+    public int onUpdate(final int previousAccess, final long keyHash, final long tick) {
+        sketch.increment(keyHash);
+        final int region = region(previousAccess);
+        return word(region == 0 ? WINDOW : region, tick);
+    }
+
+    @Override
+    public int onAccess(final int access, final long keyHash, final long tick) {
+        sketch.increment(keyHash);
+        final int region = region(access);
+        final int updated = word(region == PROBATION ? PROTECTED : region, tick);
+        return updated == access ? access : updated;
+    }
+
+    @Override
+    public void onTransition(final int from, final int to) {
+        final int a = region(from);
+        final int b = region(to);
+        if (a != b) {
+            final AtomicLong ca = counter(a);
+            final AtomicLong cb = counter(b);
+            if (ca != null) {
+                ca.decrementAndGet();
+            }
+            if (cb != null) {
+                cb.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public void onLinked(final long handle, final int access, final long keyHash) {
+        final int region = region(access);
+        final AtomicLong c = counter(region);
+        if (c != null) {
+            c.incrementAndGet();
+        }
+        if (region == WINDOW) {
+            final WindowQueue q = queue;
+            while (!q.offer(handle, keyHash)) {
+                // full of records (many may be stale): drop the oldest; if its entry is still in the
+                // window it is found later by sampling instead (see evict)
+                q.poll(DROPPED.get());
+            }
+        }
+    }
+
+    private static final ThreadLocal<long[]> DROPPED = ThreadLocal.withInitial(() -> new long[2]);
+    private static final ThreadLocal<long[]> RECORD = ThreadLocal.withInitial(() -> new long[2]);
+
+    @Override
+    public void onUnlinked(final int access) {
+        final AtomicLong c = counter(region(access));
+        if (c != null) {
+            c.decrementAndGet();
+        }
+    }
+
+    @Override
+    public long score(final int access, final long remainingTtlMs, final long tick) {
+        return (tick - access) & TICK_MASK;
+    }
+
+    /** @return the current window share of the capacity (for tests and the simulator) */
+    double windowShare() {
+        return windowShare;
+    }
+
+    long windowCount() {
+        return windowCount.get();
+    }
+
+    FrequencySketch sketch() {
+        return sketch;
+    }
+
+    /** Caffeine-style admission with jitter against hash flooding. */
+    boolean admit(final long candidateHash, final long victimHash) {
+        final int candidate = sketch.frequency(candidateHash);
+        final int victim = sketch.frequency(victimHash);
+        if (candidate > victim) {
+            return true;
+        }
+        return candidate >= WARM && ThreadLocalRandom.current().nextInt(JITTER) == 0;
+    }
+
+    @Override
+    public boolean evict(final Population p, final long tick) {
+        if ((evictCalls.incrementAndGet() & 63) == 0) {
+            climb(p);
+        }
+        final long size = Math.max(1, p.size());
+        final long windowMax = Math.max(1, Math.min((long) (size * windowShare), queue.capacity() / 2));
+        if (windowCount.get() > windowMax) {
+            final long[] rec = RECORD.get();
+            while (queue.poll(rec)) {
+                final long candidate = rec[0];
+                final int access = p.accessOf(candidate);
+                if (access < 0 || region(access) != WINDOW || p.keyHashOf(candidate) != rec[1]) {
+                    continue; // left or changed since it was queued
+                }
+                return admitOrReject(p, candidate, access, rec[1], tick);
+            }
+            // no queued candidate although the window is over its share: take the oldest sampled one
+            final Candidates c = Sampling.buffer();
+            c.count = 0;
+            p.sample(c, Math.min(samples * 4, c.handles.length));
+            int oldest = -1;
+            long age = -1;
+            for (int k = 0; k < c.count; k++) {
+                if (region(c.access[k]) == WINDOW && ((tick - c.access[k]) & TICK_MASK) > age) {
+                    age = (tick - c.access[k]) & TICK_MASK;
+                    oldest = k;
+                }
+            }
+            if (oldest >= 0) {
+                final long candidate = c.handles[oldest];
+                final int access = c.access[oldest];
+                final long hash = p.keyHashOf(candidate);
+                if (hash != 0) {
+                    return admitOrReject(p, candidate, access, hash, tick);
+                }
+            }
+        }
+        return evictFromMain(p, tick);
+    }
+
+    private boolean admitOrReject(final Population p, final long candidate, final int candidateAccess,
+                                  final long candidateHash, final long tick) {
+        final Candidates c = Sampling.buffer();
+        final int victim = sampleMainVictim(p, c, tick);
+        if (victim < 0) {
+            // nothing in main to compare with: the candidate simply moves to probation
+            moveToProbation(p, candidate, candidateAccess);
+            return true;
+        }
+        final long victimHandle = c.handles[victim];
+        final long victimHash = p.keyHashOf(victimHandle);
+        if (victimHash != 0 && admit(candidateHash, victimHash)) {
+            if (p.evict(victimHandle)) {
+                moveToProbation(p, candidate, candidateAccess);
+                return true;
+            }
+            moveToProbation(p, candidate, candidateAccess);
+            return true; // progress: the window shrank; memory comes on the next call
+        }
+        if (!p.evict(candidate)) {
+            return true; // the candidate changed meanwhile; try again
+        }
+        return true;
+    }
+
+    private void moveToProbation(final Population p, final long handle, final int access) {
+        final int to = word(PROBATION, access);
+        if (p.casAccess(handle, access, to)) {
+            onTransition(access, to);
+        }
+    }
+
+    /**
+     * Samples main-region entries.
+     *
+     * @return the index in {@code c} of the victim: the oldest probation entry, else the oldest
+     *         protected one; -1 if the sample held no main entry
+     */
+    private int sampleMainVictim(final Population p, final Candidates c, final long tick) {
+        c.count = 0;
+        p.sample(c, Math.min(samples * 2, c.handles.length));
+        int bestProbation = -1;
+        long probationAge = -1;
+        int bestProtected = -1;
+        long protectedAge = -1;
+        for (int k = 0; k < c.count; k++) {
+            final int a = c.access[k];
+            final long age = c.remainingTtlMs[k] == 0 ? Long.MAX_VALUE : (tick - a) & TICK_MASK;
+            final int region = region(a);
+            if (region == PROBATION || (region != PROTECTED && region != WINDOW)) {
+                if (age > probationAge) {
+                    probationAge = age;
+                    bestProbation = k;
+                }
+            } else if (region == PROTECTED && age > protectedAge) {
+                protectedAge = age;
+                bestProtected = k;
+            }
+        }
+        final long main = probationCount.get() + protectedCount.get();
+        if (bestProtected >= 0 && protectedCount.get() > main * PROTECTED_SHARE) {
+            // protected outgrew its share: demote its oldest sampled entry
+            final int a = c.access[bestProtected];
+            final int to = word(PROBATION, a);
+            if (p.casAccess(c.handles[bestProtected], a, to)) {
+                onTransition(a, to);
+                if (bestProbation < 0) {
+                    c.access[bestProtected] = to;
+                    return bestProtected;
+                }
+            }
+        }
+        return bestProbation >= 0 ? bestProbation : bestProtected;
+    }
+
+    private boolean evictFromMain(final Population p, final long tick) {
+        final Candidates c = Sampling.buffer();
+        for (int attempt = 0; attempt < 4; attempt++) {
+            int victim = sampleMainVictim(p, c, tick);
+            if (victim < 0) {
+                // only window entries were sampled: evict the oldest of them
+                long age = -1;
+                for (int k = 0; k < c.count; k++) {
+                    final long a = (tick - c.access[k]) & TICK_MASK;
+                    if (a > age) {
+                        age = a;
+                        victim = k;
+                    }
+                }
+                if (victim < 0) {
+                    return false;
+                }
+            }
+            if (p.evict(c.handles[victim])) {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /** Hill climbing on the hit ratio of the last period. */
+    private synchronized void climb(final Population p) {
+        final long hits = p.hits();
+        final long misses = p.misses();
+        final long requests = (hits - periodStartHits) + (misses - periodStartMisses);
+        if (requests < 10 * Math.max(64, p.size())) {
+            return;
+        }
+        final double hitRatio = (double) (hits - periodStartHits) / requests;
+        periodStartHits = hits;
+        periodStartMisses = misses;
+        if (previousHitRatio >= 0) {
+            final double change = hitRatio - previousHitRatio;
+            // keep going the way that helped, turn round when it hurt
+            final double direction = change >= 0 ? Math.signum(stepSize) : -Math.signum(stepSize);
+            final double magnitude = Math.abs(change) >= RESTART_THRESHOLD ? STEP : Math.abs(stepSize) * STEP_DECAY;
+            stepSize = direction * magnitude;
+        }
+        previousHitRatio = hitRatio;
+        windowShare = Math.max(0.0, Math.min(MAX_WINDOW, windowShare + stepSize));
+    }
+
+    @Override
+    public String toString() {
+        return name() + "(samples=" + samples + ", window=" + String.format("%.3f", windowShare) + ")";
+    }
+}
