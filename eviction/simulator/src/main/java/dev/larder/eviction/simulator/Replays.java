@@ -1,0 +1,198 @@
+package dev.larder.eviction.simulator;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.larder.core.Cache;
+import dev.larder.core.Codecs;
+import dev.larder.core.Larder;
+import dev.larder.eviction.EvictionPolicy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The four ways the simulator replays a trace at a capacity N. Every replay reads the trace in
+ * order: a key present is a hit; a key absent is a miss and is then inserted.
+ */
+public final class Replays {
+    /** Milliseconds the in-store fake clock advances per access: one policy tick. */
+    public static final long MILLIS_PER_ACCESS = 1L << EvictionPolicy.TICK_SHIFT;
+    /** In-store budget: large enough that bytes never bind, only {@code maxEntries(N)} does. */
+    public static final long STORE_BUDGET = 256L << 20;
+    private static final byte[] VALUE = new byte[8];
+
+    private Replays() {
+    }
+
+    /**
+     * The pure policy: a {@link PolicyModel} of capacity N.
+     *
+     * @param policy a fresh policy instance
+     * @param trace  the keys
+     * @param n      the capacity
+     * @param seed   the model's sampling seed
+     * @return hits over accesses; the note flags refused writes or cut-off eviction loops
+     */
+    public static Result pure(final EvictionPolicy policy, final long[] trace, final int n, final long seed) {
+        final PolicyModel model = new PolicyModel(policy, n, seed);
+        long hits = 0;
+        for (final long key : trace) {
+            if (model.access(key)) {
+                hits++;
+            }
+        }
+        final StringBuilder note = new StringBuilder();
+        if (model.rejectedWrites() > 0) {
+            note.append(String.format("%,d writes refused", model.rejectedWrites()));
+        }
+        if (model.stalls() > 0) {
+            note.append(note.length() > 0 ? "; " : "").append(String.format("%,d eviction loops stalled", model.stalls()));
+        }
+        return new Result(hits, trace.length, note.toString(), describe(model));
+    }
+
+    private static String describe(final PolicyModel m) {
+        final long[] live = m.liveByRegion();
+        return String.format("policy %s; evict calls/miss %.2f; evictions: window %,d, probation %,d, protected %,d, "
+                + "untagged %,d; admitted window->probation %,d; demoted protected->probation %,d; "
+                + "live at end: window %,d, probation %,d, protected %,d",
+            m.policy(), m.misses() == 0 ? 0.0 : (double) m.evictCalls() / m.misses(),
+            m.evictedFromRegion(1), m.evictedFromRegion(2), m.evictedFromRegion(3), m.evictedFromRegion(0),
+            m.casTransitions(1, 2), m.casTransitions(3, 2), live[1], live[2], live[3]);
+    }
+
+    /**
+     * The policy inside a real {@link Larder}: {@code maxEntries(N)}, a 256 MiB budget, a fake
+     * clock advancing 16 ms (one tick) per access, no expiry thread; a {@code Cache<Long, byte[]>}
+     * with 8-byte values: {@code get}, and {@code put} on a miss.
+     *
+     * <p>With several threads, thread {@code t} replays positions {@code t, t + threads, ...}; they
+     * share the fake clock, and the hit ratio is over all of them.
+     *
+     * @param policies a supplier of a fresh policy instance
+     * @param trace    the keys
+     * @param n        the capacity
+     * @param threads  1 or more
+     * @return hits over accesses; the note flags a store that held more than N entries
+     */
+    public static Result inStore(final Supplier<EvictionPolicy> policies, final long[] trace, final int n,
+                                 final int threads) {
+        final AtomicLong now = new AtomicLong(1L << 20);
+        try (Larder larder = Larder.builder()
+            .maxMemory(STORE_BUDGET)
+            .maxEntries(n)
+            .clock(now::get)
+            .expiryInterval(Duration.ZERO)
+            .evictionPolicy(policies.get())
+            .build()) {
+            final Cache<Long, byte[]> cache = larder.cache("trace", Codecs.int64(), Codecs.bytes());
+            final long[] hits = new long[threads];
+            final long[] maxSize = new long[threads];
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            if (threads == 1) {
+                replayShare(cache, trace, 0, 1, now, hits, maxSize);
+            } else {
+                final CountDownLatch start = new CountDownLatch(1);
+                final Thread[] workers = new Thread[threads];
+                for (int t = 0; t < threads; t++) {
+                    final int id = t;
+                    workers[t] = new Thread(() -> {
+                        try {
+                            start.await();
+                            replayShare(cache, trace, id, threads, now, hits, maxSize);
+                        } catch (final Throwable e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    }, "replay-" + t);
+                    workers[t].start();
+                }
+                start.countDown();
+                for (final Thread w : workers) {
+                    try {
+                        w.join();
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while replaying", e);
+                    }
+                }
+                if (failure.get() != null) {
+                    throw new IllegalStateException("a replay thread failed", failure.get());
+                }
+            }
+            long total = 0;
+            long max = 0;
+            for (int t = 0; t < threads; t++) {
+                total += hits[t];
+                max = Math.max(max, maxSize[t]);
+            }
+            // with several threads, each may have inserted before the evictions that follow its put
+            final String note = max > n + threads - 1
+                ? String.format("held up to %,d entries (N = %,d)", max, n) : "";
+            final String detail = String.format("policy %s; store evictions %,d; most entries seen after a put %,d",
+                larder.evictionPolicy(), cache.stats().evictions(), max);
+            return new Result(total, trace.length, note, detail);
+        }
+    }
+
+    private static void replayShare(final Cache<Long, byte[]> cache, final long[] trace, final int first,
+                                    final int stride, final AtomicLong now, final long[] hits, final long[] maxSize) {
+        long h = 0;
+        long max = 0;
+        for (int i = first; i < trace.length; i += stride) {
+            now.addAndGet(MILLIS_PER_ACCESS);
+            final Long key = trace[i];
+            if (cache.get(key) != null) {
+                h++;
+            } else {
+                cache.put(key, VALUE);
+                max = Math.max(max, cache.size());
+            }
+        }
+        hits[first] = h;
+        maxSize[first] = max;
+    }
+
+    /**
+     * Caffeine, the reference: {@code maximumSize(N)}, maintenance on the calling thread;
+     * {@code getIfPresent}, and {@code put} on a miss.
+     */
+    public static Result caffeine(final long[] trace, final int n) {
+        final com.github.benmanes.caffeine.cache.Cache<Long, byte[]> cache =
+            Caffeine.newBuilder().maximumSize(n).executor(Runnable::run).build();
+        long hits = 0;
+        for (final long k : trace) {
+            final Long key = k;
+            if (cache.getIfPresent(key) != null) {
+                hits++;
+            } else {
+                cache.put(key, VALUE);
+            }
+        }
+        return Result.of(hits, trace.length);
+    }
+
+    /** Exact LRU: a {@link LinkedHashMap} in access order that drops its eldest entry beyond N. */
+    public static Result exactLru(final long[] trace, final int n) {
+        final Map<Long, Boolean> lru = new LinkedHashMap<>(2 * n, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<Long, Boolean> eldest) {
+                return size() > n;
+            }
+        };
+        long hits = 0;
+        for (final long k : trace) {
+            final Long key = k;
+            if (lru.get(key) != null) {
+                hits++;
+            } else {
+                lru.put(key, Boolean.TRUE);
+            }
+        }
+        return Result.of(hits, trace.length);
+    }
+}
