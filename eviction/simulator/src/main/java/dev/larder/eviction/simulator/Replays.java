@@ -80,9 +80,20 @@ public final class Replays {
      */
     public static Result inStore(final Supplier<EvictionPolicy> policies, final long[] trace, final int n,
                                  final int threads) {
+        return inStore(policies, trace, n, threads, STORE_BUDGET);
+    }
+
+    /**
+     * As {@link #inStore(Supplier, long[], int, int)} with another byte budget (a diagnostic: the
+     * store's index, and so how sparse its sampling is, is sized from the budget).
+     *
+     * @param budget the Larder's {@code maxMemory}
+     */
+    public static Result inStore(final Supplier<EvictionPolicy> policies, final long[] trace, final int n,
+                                 final int threads, final long budget) {
         final AtomicLong now = new AtomicLong(1L << 20);
         try (Larder larder = Larder.builder()
-            .maxMemory(STORE_BUDGET)
+            .maxMemory(budget)
             .maxEntries(n)
             .clock(now::get)
             .expiryInterval(Duration.ZERO)

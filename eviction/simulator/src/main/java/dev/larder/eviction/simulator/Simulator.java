@@ -41,6 +41,7 @@ import java.util.stream.Stream;
  *       --no-store        pure policies and references only
  *       --diag            also print the policies' internals (evictions by region, admissions, ...)
  *       --seed N          seed of the pure model's sampling (default fixed)
+ *       --store-budget B  the in-store Larder's maxMemory in bytes (default 256 MiB, never binding)
  * </pre>
  *
  * The JVM needs {@value Larder#REQUIRED_JVM_FLAG} for the in-store rows; started without it (as
@@ -65,6 +66,7 @@ public final class Simulator {
         boolean store = true;
         boolean diag;
         long seed = 0x1A2DE2L;
+        long storeBudget = Replays.STORE_BUDGET;
 
         static Options parse(final List<String> args) throws IOException {
             final Options o = new Options();
@@ -80,6 +82,7 @@ public final class Simulator {
                     case "--no-store" -> o.store = false;
                     case "--diag" -> o.diag = true;
                     case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
+                    case "--store-budget" -> o.storeBudget = Long.parseLong(value(args, ++i, a));
                     case "-h", "--help" -> throw new IllegalArgumentException("help");
                     default -> {
                         if (a.startsWith("-")) {
@@ -238,14 +241,14 @@ public final class Simulator {
             if (options.store) {
                 final Result[] store = new Result[caps.length];
                 for (int i = 0; i < caps.length; i++) {
-                    store[i] = Replays.inStore(policy, trace, caps[i], 1);
+                    store[i] = Replays.inStore(policy, trace, caps[i], 1, options.storeBudget);
                 }
                 rows.add(new Row(p + " (in-store)", store));
             }
             if (options.twoThreads.contains(p)) {
                 final Result[] two = new Result[caps.length];
                 for (int i = 0; i < caps.length; i++) {
-                    two[i] = Replays.inStore(policy, trace, caps[i], 2);
+                    two[i] = Replays.inStore(policy, trace, caps[i], 2, options.storeBudget);
                 }
                 rows.add(new Row(p + " (in-store, 2 threads)", two));
             }
@@ -393,7 +396,9 @@ public final class Simulator {
         out.println("Not run by default: volatile-lru, volatile-lfu, volatile-random and volatile-ttl evict only keys with a "
             + "TTL, and trace keys have none, so on a trace they behave as noeviction (a full cache refuses every new key).");
         out.println("Pure: the policy alone on a count-bounded model, one tick per access. In-store: a real Larder with "
-            + "maxEntries(N), a 256 MiB budget (never binding), a fake clock advancing 16 ms (one tick) per access; "
+            + String.format(Locale.ROOT, "maxEntries(N), a %,d-byte budget%s, ", options.storeBudget,
+                options.storeBudget == Replays.STORE_BUDGET ? " (never binding)" : "")
+            + "a fake clock advancing 16 ms (one tick) per access; "
             + "2 threads: one replays the even positions, the other the odd ones, sharing the clock.");
         out.println();
         final List<TraceReport> reports = new ArrayList<>();
@@ -471,6 +476,7 @@ public final class Simulator {
                 + DEFAULT_TWO_THREADS + ")",
             "      --no-store        skip the in-store rows",
             "      --diag            print the policies' internals",
-            "      --seed N          seed of the pure model's sampling");
+            "      --seed N          seed of the pure model's sampling",
+            "      --store-budget B  in-store maxMemory in bytes (default 268435456)");
     }
 }
