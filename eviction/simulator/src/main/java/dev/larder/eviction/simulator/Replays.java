@@ -55,12 +55,17 @@ public final class Replays {
     }
 
     private static String describe(final PolicyModel m) {
+        final String base = String.format("policy %s; evict calls per miss %.2f; evictions %,d", m.policy(),
+            m.misses() == 0 ? 0.0 : (double) m.evictCalls() / m.misses(), m.evictions());
+        if (!m.policy().name().equals("w-tinylfu")) {
+            return base;
+        }
+        // W-TinyLFU's region is bits 22-23 of its access word: 1 window, 2 probation, 3 protected
         final long[] live = m.liveByRegion();
-        return String.format("policy %s; evict calls/miss %.2f; evictions: window %,d, probation %,d, protected %,d, "
-                + "untagged %,d; admitted window->probation %,d; demoted protected->probation %,d; "
+        return base + String.format("; evicted from window (candidate rejected) %,d, from probation %,d, from protected %,d; "
+                + "moved window->probation (admitted) %,d; demoted protected->probation %,d; "
                 + "live at end: window %,d, probation %,d, protected %,d",
-            m.policy(), m.misses() == 0 ? 0.0 : (double) m.evictCalls() / m.misses(),
-            m.evictedFromRegion(1), m.evictedFromRegion(2), m.evictedFromRegion(3), m.evictedFromRegion(0),
+            m.evictedFromRegion(1), m.evictedFromRegion(2), m.evictedFromRegion(3),
             m.casTransitions(1, 2), m.casTransitions(3, 2), live[1], live[2], live[3]);
     }
 

@@ -341,6 +341,10 @@ public final class Simulator {
                             Math.abs(d) <= 2.0 ? "within 2" : "NOT within 2");
                     }
                 }
+                if (r.trace().startsWith("loop") && c == 512) {
+                    out.printf(Locale.ROOT, "  - loop target at N = 512: w-tinylfu %.2f (needs > 40): %s; lru-exact %.2f (expected 0)%n",
+                        wt.percent(), wt.percent() > 40.0 ? "met" : "NOT met", lru == null ? Double.NaN : lru.percent());
+                }
                 if (lru != null) {
                     wSum += wt.percent();
                     lruSum += lru.percent();
