@@ -34,7 +34,7 @@ public final class Replays {
      * @param trace  the keys
      * @param n      the capacity
      * @param seed   the model's sampling seed
-     * @return hits over accesses; the note flags refused writes or cut-off eviction loops
+     * @return hits over accesses; the note flags refused writes ("refused W") or cut-off eviction loops ("stalled S")
      */
     public static Result pure(final EvictionPolicy policy, final long[] trace, final int n, final long seed) {
         final PolicyModel model = new PolicyModel(policy, n, seed);
@@ -46,10 +46,10 @@ public final class Replays {
         }
         final StringBuilder note = new StringBuilder();
         if (model.rejectedWrites() > 0) {
-            note.append(String.format("%,d writes refused", model.rejectedWrites()));
+            note.append(String.format("refused %,d", model.rejectedWrites()));
         }
         if (model.stalls() > 0) {
-            note.append(note.length() > 0 ? "; " : "").append(String.format("%,d eviction loops stalled", model.stalls()));
+            note.append(note.length() > 0 ? ", " : "").append(String.format("stalled %,d", model.stalls()));
         }
         return new Result(hits, trace.length, note.toString(), describe(model));
     }
@@ -81,7 +81,8 @@ public final class Replays {
      * @param trace    the keys
      * @param n        the capacity
      * @param threads  1 or more
-     * @return hits over accesses; the note flags a store that held more than N entries
+     * @return hits over accesses; the note ("held M") flags a store that held more than N entries
+     *         (more than N + threads - 1 with several threads, each of which may insert before evicting)
      */
     public static Result inStore(final Supplier<EvictionPolicy> policies, final long[] trace, final int n,
                                  final int threads) {
@@ -145,8 +146,7 @@ public final class Replays {
                 max = Math.max(max, maxSize[t]);
             }
             // with several threads, each may have inserted before the evictions that follow its put
-            final String note = max > n + threads - 1
-                ? String.format("held up to %,d entries (N = %,d)", max, n) : "";
+            final String note = max > n + threads - 1 ? String.format("held %,d", max) : "";
             final String detail = String.format("policy %s; store evictions %,d; most entries seen after a put %,d",
                 larder.evictionPolicy(), cache.stats().evictions(), max);
             return new Result(total, trace.length, note, detail);

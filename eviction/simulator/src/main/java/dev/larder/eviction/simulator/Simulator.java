@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  *   -t, --two-threads L   policies also replayed in the store by 2 threads; 'all', 'none';
  *                         default w-tinylfu
  *       --no-store        pure policies and references only
- *       --diag            also print the policies' internals (evictions by region, admissions, ...)
+ *       --diag            also print W-TinyLFU's internals (evictions by region, admissions, window share)
  *       --seed N          seed of the pure model's sampling (default fixed)
  *       --store-budget B  the in-store Larder's maxMemory in bytes (default 256 MiB, never binding)
  * </pre>
@@ -276,31 +276,40 @@ public final class Simulator {
         }
         out.println(head);
         out.println(rule);
-        final List<String> notes = new ArrayList<>();
+        boolean held = false;
+        boolean refused = false;
         for (final Row row : r.rows()) {
             final StringBuilder line = new StringBuilder("| ").append(row.label()).append(" |");
-            for (int i = 0; i < row.cells().length; i++) {
-                final Result c = row.cells()[i];
+            for (final Result c : row.cells()) {
                 line.append(String.format(Locale.ROOT, " %.2f", c.percent()));
                 if (!c.note().isEmpty()) {
-                    notes.add(String.format("%s at N = %d: %s", row.label(), r.capacities()[i], c.note()));
-                    line.append(" [").append(notes.size()).append(']');
+                    line.append(" (").append(c.note()).append(')');
+                    held |= c.note().startsWith("held");
+                    refused |= !c.note().startsWith("held");
                 }
                 line.append(" |");
             }
             out.println(line);
         }
         out.println();
-        for (int i = 0; i < notes.size(); i++) {
-            out.printf("[%d] %s%n", i + 1, notes.get(i));
+        if (held) {
+            out.println("(held M): the store held up to M entries, more than maxEntries(N) allows, at some point of the replay;"
+                + " that figure is not an N-entry figure.");
         }
-        if (!notes.isEmpty()) {
+        if (refused) {
+            out.println("(refused W): W misses were not inserted because the policy evicted nothing;"
+                + " (stalled S): S eviction loops were cut off after evict() kept returning true without evicting.");
+        }
+        if (held || refused) {
             out.println();
         }
         if (diag) {
-            out.println("Internals:");
+            out.println("W-TinyLFU internals:");
             out.println();
             for (final Row row : r.rows()) {
+                if (!row.label().startsWith("w-tinylfu")) {
+                    continue;
+                }
                 for (int i = 0; i < row.cells().length; i++) {
                     final String d = row.cells()[i].detail();
                     if (!d.isEmpty()) {
@@ -479,7 +488,7 @@ public final class Simulator {
             "  -t, --two-threads L   policies also replayed in the store by 2 threads; all; none (default "
                 + DEFAULT_TWO_THREADS + ")",
             "      --no-store        skip the in-store rows",
-            "      --diag            print the policies' internals",
+            "      --diag            print W-TinyLFU's internals",
             "      --seed N          seed of the pure model's sampling",
             "      --store-budget B  in-store maxMemory in bytes (default 268435456)");
     }
