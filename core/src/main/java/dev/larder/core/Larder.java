@@ -43,14 +43,15 @@ public final class Larder implements AutoCloseable {
     private final ExpiryDaemon expiryDaemon;
 
     private Larder(final Builder builder) {
-        this.store = new Store(new StoreConfig(builder.maxMemory, builder.policy, builder.clock, builder.maxEntries));
+        final EvictionPolicy policy = builder.policy != null ? builder.policy : EvictionPolicies.wTinyLfu();
+        this.store = new Store(new StoreConfig(builder.maxMemory, policy, builder.clock, builder.maxEntries));
         this.expiryDaemon = builder.expiryInterval.isZero() ? null : new ExpiryDaemon(this, builder.expiryInterval);
         if (expiryDaemon != null) {
             expiryDaemon.start();
         }
     }
 
-    /** @return a builder with a 64 MiB budget, {@code allkeys-lru}, the system clock and active expiry every 100 ms */
+    /** @return a builder with a 64 MiB budget, {@code w-tinylfu}, the system clock and active expiry every 100 ms */
     public static Builder builder() {
         return new Builder();
     }
@@ -180,7 +181,8 @@ public final class Larder implements AutoCloseable {
         public static final Duration DEFAULT_EXPIRY_INTERVAL = Duration.ofMillis(100);
 
         private long maxMemory = DEFAULT_MAX_MEMORY;
-        private EvictionPolicy policy = EvictionPolicies.allKeysLru();
+        /** Null means "a new w-tinylfu at build time": policies hold state, one instance per Larder. */
+        private EvictionPolicy policy;
         private LarderClock clock = LarderClock.SYSTEM;
         private Duration expiryInterval = DEFAULT_EXPIRY_INTERVAL;
         private long maxEntries;
@@ -217,7 +219,8 @@ public final class Larder implements AutoCloseable {
         }
 
         /**
-         * @param policy what leaves when memory runs short
+         * @param policy what leaves when memory runs short; policies hold state, so give each
+         *               Larder its own instance (the {@code EvictionPolicies} factories make new ones)
          * @return this builder
          */
         public Builder evictionPolicy(final EvictionPolicy policy) {

@@ -64,9 +64,16 @@ final class WTinyLfu implements EvictionPolicy {
     static final double RESTART_THRESHOLD = 0.05;
     static final double MAX_WINDOW = 0.80;
 
+    /** Most counters per sketch row: 2^22 x 4 rows x 4 bits = 8 MiB of heap at most. */
+    static final long MAX_SKETCH_WIDTH = 1L << 22;
+    /** Most window handles queued: 2^16 x 24 bytes = 1.5 MiB of heap at most. */
+    static final int MAX_QUEUE = 1 << 16;
+
     private final int samples;
-    private volatile FrequencySketch sketch = new FrequencySketch(1024);
-    private volatile WindowQueue queue = new WindowQueue(1024);
+    private long expected = 1024;
+    /** Created at the first eviction: a Larder that never fills pays nothing for the policy. */
+    private volatile FrequencySketch sketch;
+    private volatile WindowQueue queue;
     private final AtomicLong windowCount = new AtomicLong();
     private final AtomicLong probationCount = new AtomicLong();
     private final AtomicLong protectedCount = new AtomicLong();
@@ -85,9 +92,16 @@ final class WTinyLfu implements EvictionPolicy {
 
     @Override
     public void configure(final long expectedEntries) {
-        final long n = Math.max(64, expectedEntries);
-        sketch = new FrequencySketch(n);
-        final long q = Math.min(1L << 20, Math.max(1024, Long.highestOneBit(n - 1) << 1));
+        expected = Math.max(64, expectedEntries);
+    }
+
+    /** Builds the sketch and window queue, sized from the capacity hint and capped. */
+    private synchronized void start() {
+        if (queue != null) {
+            return;
+        }
+        sketch = new FrequencySketch(Math.min(expected, MAX_SKETCH_WIDTH));
+        final long q = Math.min(MAX_QUEUE, Math.max(256, Long.highestOneBit(Math.max(1, expected / 4) - 1) << 1));
         queue = new WindowQueue((int) q);
     }
 
@@ -129,20 +143,30 @@ final class WTinyLfu implements EvictionPolicy {
 
     @Override
     public int onInsert(final long keyHash, final long tick) {
-        sketch.increment(keyHash);
+        final FrequencySketch f = sketch;
+        if (f == null) {
+            return word(PROBATION, tick); // nothing evicted yet: no window needed
+        }
+        f.increment(keyHash);
         return word(WINDOW, tick);
     }
 
     @Override
     public int onUpdate(final int previousAccess, final long keyHash, final long tick) {
-        sketch.increment(keyHash);
+        final FrequencySketch f = sketch;
+        if (f != null) {
+            f.increment(keyHash);
+        }
         final int region = region(previousAccess);
-        return word(region == 0 ? WINDOW : region, tick);
+        return word(region == 0 ? PROBATION : region, tick);
     }
 
     @Override
     public int onAccess(final int access, final long keyHash, final long tick) {
-        sketch.increment(keyHash);
+        final FrequencySketch f = sketch;
+        if (f != null) {
+            f.increment(keyHash);
+        }
         final int region = region(access);
         final int updated = word(region == PROBATION ? PROTECTED : region, tick);
         return updated == access ? access : updated;
@@ -171,8 +195,8 @@ final class WTinyLfu implements EvictionPolicy {
         if (c != null) {
             c.incrementAndGet();
         }
-        if (region == WINDOW) {
-            final WindowQueue q = queue;
+        final WindowQueue q = queue;
+        if (region == WINDOW && q != null) {
             while (!q.offer(handle, keyHash)) {
                 // full of records (many may be stale): drop the oldest; if its entry is still in the
                 // window it is found later by sampling instead (see evict)
@@ -222,6 +246,9 @@ final class WTinyLfu implements EvictionPolicy {
 
     @Override
     public boolean evict(final Population p, final long tick) {
+        if (queue == null) {
+            start();
+        }
         if ((evictCalls.incrementAndGet() & 63) == 0) {
             climb(p);
         }

@@ -50,6 +50,8 @@ final class NativeMemory {
     private final AtomicInteger pagesInUse = new AtomicInteger();
     private final AtomicLong freeHead = new AtomicLong(pack(NONE, 0)); // [version:32][page:32]
     private final AtomicIntegerArray freeNext;
+    /** 1 while a page is handed out: catches a double release before it can corrupt anything. */
+    private final AtomicIntegerArray owned;
     private volatile boolean closed;
 
     NativeMemory(final long maxMemory) {
@@ -70,6 +72,7 @@ final class NativeMemory {
         this.regionAddresses = new long[regionCount];
         this.regionSizes = new long[regionCount];
         this.freeNext = new AtomicIntegerArray(pageCount);
+        this.owned = new AtomicIntegerArray(pageCount);
     }
 
     private static long pack(final int page, final int version) {
@@ -86,7 +89,7 @@ final class NativeMemory {
             }
             final int next = freeNext.get(page);
             if (freeHead.compareAndSet(head, pack(next, (int) (head >>> 32) + 1))) {
-                pagesInUse.incrementAndGet();
+                take(page);
                 return page;
             }
         }
@@ -97,7 +100,7 @@ final class NativeMemory {
             }
             if (nextFresh.compareAndSet(fresh, fresh + 1)) {
                 ensureRegion(fresh);
-                pagesInUse.incrementAndGet();
+                take(fresh);
                 return fresh;
             }
         }
@@ -110,14 +113,24 @@ final class NativeMemory {
      * @param page the page id
      */
     void releasePage(final int page) {
+        if (!owned.compareAndSet(page, 1, 0)) {
+            throw new IllegalStateException("page " + page + " released twice (internal error)");
+        }
+        pagesInUse.decrementAndGet();
         for (;;) {
             final long head = freeHead.get();
             freeNext.set(page, (int) head);
             if (freeHead.compareAndSet(head, pack(page, (int) (head >>> 32) + 1))) {
-                pagesInUse.decrementAndGet();
                 return;
             }
         }
+    }
+
+    private void take(final int page) {
+        if (!owned.compareAndSet(page, 0, 1)) {
+            throw new IllegalStateException("page " + page + " handed out twice (internal error)");
+        }
+        pagesInUse.incrementAndGet();
     }
 
     private void ensureRegion(final int page) {

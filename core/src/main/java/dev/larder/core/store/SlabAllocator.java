@@ -324,6 +324,37 @@ final class SlabAllocator {
         }
     }
 
+    /**
+     * Whether {@code global} is the start of an allocated slot of a class page right now. Handles
+     * kept by policies and offsets read from a stale index may point anywhere; this check (racy, but
+     * cheap) keeps such a pointer from being treated as an entry.
+     */
+    boolean isAllocatedSlot(final long global) {
+        if (global <= 0) {
+            return false;
+        }
+        final int page = memory.pageOf(global);
+        if (page >= memory.pageCount) {
+            return false;
+        }
+        final int state = pageState.get(page);
+        if (state < 0) {
+            return false;
+        }
+        final int cls = state & CLASS_MASK;
+        final long rel = global - memory.pageStart(page) - bitmapBytes[cls];
+        if (rel < 0 || rel % slotSizes[cls] != 0) {
+            return false;
+        }
+        final int index = (int) (rel / slotSizes[cls]);
+        if (index >= slotsPerPage[cls]) {
+            return false;
+        }
+        final long start = memory.pageStart(page);
+        final long word = memory.buffer(start).getLongVolatile(NativeMemory.offset(start) + ((index >>> 6) << 3));
+        return (word & (1L << (index & 63))) != 0;
+    }
+
     /** @return the class of the page holding {@code global}, or -1 if not a class page */
     int classOfSlot(final long global) {
         final int state = pageState.get(memory.pageOf(global));

@@ -121,6 +121,8 @@ public final class Store {
     private final LongAdder[] sizes = new LongAdder[Entry.MAX_CACHES + 1];
     private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
     private final long maxEntries;
+    private final Quiescence quiescence = new Quiescence();
+    private final java.util.List<HashIndex.Table> deferredTables = new java.util.ArrayList<>();
     private volatile boolean closed;
     private long expiryCursor;
 
@@ -336,7 +338,12 @@ public final class Store {
                     if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
                         continue retry;
                     }
-                    tryReclaim(t, i, s, true);
+                    final int token = quiescence.enter();
+                    try {
+                        tryReclaim(t, i, s, true);
+                    } finally {
+                        quiescence.exit(token);
+                    }
                     return null;
                 }
                 R result;
@@ -372,6 +379,16 @@ public final class Store {
      */
     public <R> R readPinned(final int cacheId, final byte[] key, final int klen, final long hash,
                             final ValueReader<R> reader, final Scratch sc) {
+        final int token = quiescence.enter();
+        try {
+            return readPinned0(cacheId, key, klen, hash, reader, sc);
+        } finally {
+            quiescence.exit(token);
+        }
+    }
+
+private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, final long hash,
+                            final ValueReader<R> reader, final Scratch sc) {
         final UnsafeBuffer view = sc.view;
         final long tag = HashIndex.tagOf(hash);
         retry:
@@ -406,6 +423,9 @@ public final class Store {
                         continue retry;
                     }
                     continue;
+                }
+                if (index.table() != t || !slabs.isAllocatedSlot(global)) {
+                    continue retry;
                 }
                 if (Entry.pins(g1) == Entry.PIN_MASK >>> 2 || !buf.compareAndSetInt(off + Entry.GUARD, g1, g1 + Entry.PIN)) {
                     Thread.onSpinWait();
@@ -525,6 +545,16 @@ public final class Store {
      */
     public long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
                         final int vlen, final long deadline, final String cacheName, final boolean holdsLock) {
+        final int token = quiescence.enter();
+        try {
+            return prepare0(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock);
+        } finally {
+            quiescence.exit(token);
+        }
+    }
+
+private long prepare0(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
+                        final int vlen, final long deadline, final String cacheName, final boolean holdsLock) {
         return prepare(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock, -1);
     }
 
@@ -574,9 +604,19 @@ public final class Store {
     public int update(final int cacheId, final byte[] key, final int klen, final long hash, final Mutator mutator,
                       final boolean claim, final long prepared, final String cacheName) {
         boolean preparedUsed = false;
+        int token = quiescence.enter();
         try {
             for (;;) {
                 final HashIndex.Table t = index.table();
+                if (claim && t.claimed.sum() > t.threshold) {
+                    // grow before, not after, the write: growing may drain a page, and the entry
+                    // being written must not be the one that pays for it
+                    quiescence.exit(token);
+                    token = -1;
+                    grow(t);
+                    token = quiescence.enter();
+                    continue;
+                }
                 final long i = lockKey(t, cacheId, key, klen, hash, claim);
                 if (i == LOCKED) {
                     continue; // table changed under us
@@ -585,8 +625,11 @@ public final class Store {
                     mutator.decide(false, null, 0, 0, 0);
                     return KEEP;
                 }
-                if (i < 0) { // index too full to claim a slot
+                if (i < 0) { // index too full to claim a slot: grow it, outside our critical section
+                    quiescence.exit(token);
+                    token = -1;
                     grow(t);
+                    token = quiescence.enter();
                     continue;
                 }
                 final long s = t.load(i);
@@ -666,14 +709,14 @@ public final class Store {
                 } else if (action == REMOVE) {
                     sizes[cacheId].decrement();
                 }
-                if (claimed && t.claimed.sum() > t.threshold) {
-                    grow(t);
-                }
                 return action | (present ? PRESENT : 0) | (wasExpired ? EXPIRED : 0);
             }
         } finally {
             if (prepared >= 0 && !preparedUsed) {
                 freeEntry(prepared);
+            }
+            if (token >= 0) {
+                quiescence.exit(token);
             }
         }
     }
@@ -713,6 +756,15 @@ public final class Store {
      * @return the previous deadline (0 for none), or -1 if absent
      */
     public long setExpiry(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
+        final int token = quiescence.enter();
+        try {
+            return setExpiry0(cacheId, key, klen, hash, deadline);
+        } finally {
+            quiescence.exit(token);
+        }
+    }
+
+private long setExpiry0(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
         for (;;) {
             final HashIndex.Table t = index.table();
             final long i = lockKey(t, cacheId, key, klen, hash, false);
@@ -841,6 +893,7 @@ public final class Store {
             awaitResize(t);
             return;
         }
+        HashIndex.Table replaced = null;
         try {
             if (index.table() != t) {
                 return;
@@ -904,11 +957,35 @@ public final class Store {
             }
             VarHandle.releaseFence();
             index.publish(next);
-            for (final int page : t.pages) {
-                slabs.releaseIndexPage(page);
-            }
+            replaced = t;
         } finally {
             resizing.set(false);
+        }
+        if (replaced != null) {
+            retireTable(replaced); // after clearing the flag: writers waiting on it must be able to finish
+        }
+    }
+
+    /**
+     * Returns a replaced table's pages to the pool once no operation can still be writing through
+     * it; if the calling thread is itself inside an operation it cannot wait for that, so the pages
+     * wait for the next table replacement done from outside.
+     */
+    private void retireTable(final HashIndex.Table t) {
+        synchronized (deferredTables) {
+            deferredTables.add(t);
+            if (quiescence.inside()) {
+                return;
+            }
+        }
+        quiescence.await();
+        synchronized (deferredTables) {
+            for (final HashIndex.Table old : deferredTables) {
+                for (final int page : old.pages) {
+                    slabs.releaseIndexPage(page);
+                }
+            }
+            deferredTables.clear();
         }
     }
 
@@ -945,7 +1022,10 @@ public final class Store {
     private long allocate(final int size, final boolean holdsLock, final String cacheName) {
         final int cls = slabs.classFor(size);
         int failures = 0;
-        for (int attempt = 0; attempt < MAX_EVICTION_ATTEMPTS; attempt++) {
+        int evicted = 0;
+        int drained = 0;
+        int attempt = 0;
+        for (; attempt < MAX_EVICTION_ATTEMPTS; attempt++) {
             final long global = slabs.allocate(cls);
             if (global >= 0) {
                 return global;
@@ -953,12 +1033,18 @@ public final class Store {
             if (!policy.evicts()) {
                 break;
             }
-            if (policy.evict(new Victims(this, cls), tick(clock.millis())) || drainSomePage(cls)) {
+            if (policy.evict(new Victims(this, cls), tick(clock.millis()))) {
+                evicted++;
+                failures = 0;
+                continue;
+            }
+            if (drainSomePage(cls)) {
+                drained++;
                 failures = 0;
                 continue;
             }
             // nothing evictable found this round: other writers may hold what we need; retry a little
-            if (++failures > (holdsLock ? 8 : 64)) {
+            if (++failures > 64) {
                 break;
             }
             if (!holdsLock && resizing.get()) {
@@ -969,9 +1055,10 @@ public final class Store {
         }
         throw new MemoryBudgetExceededException(String.format(
             "no room for an entry of %,d bytes (slot of %,d) in cache '%s': budget of %,d bytes in use "
-                + "(%,d bytes held) and policy %s %s",
+                + "(%,d bytes held) and policy %s %s (%d rounds: %d evictions, %d pages drained%s)",
             size, slabs.slotSizes[cls], cacheName, memory.limit, memory.used(), policy.name(),
-            policy.evicts() ? "found nothing it may evict" : "never evicts"));
+            policy.evicts() ? "found nothing more it may evict" : "never evicts", attempt, evicted, drained,
+            holdsLock ? ", inside compute" : ""));
     }
 
     /**
@@ -991,17 +1078,17 @@ public final class Store {
                 continue;
             }
             final long global = (s & HashIndex.REF_MASK) << 3;
-            if (cls >= 0 && slabs.classOfSlot(global) != cls) {
+            if ((cls >= 0 && slabs.classOfSlot(global) != cls) || !slabs.isAllocatedSlot(global)) {
                 continue;
             }
-            final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
-            if (buf == null) {
-                continue;
-            }
+            final UnsafeBuffer buf = memory.buffer(global);
             final long meta = buf.getLongVolatile(NativeMemory.offset(global) + Entry.META);
             final long expiry = Entry.expiry(meta);
             final long remaining = expiry == 0 ? -1 : Math.max(0, decodeExpiry(expiry) - now);
             out.add(global, Entry.access(meta), remaining);
+        }
+        if (index.table() != t) {
+            out.count = 0; // read from a replaced table: may be garbage
         }
     }
 
@@ -1013,10 +1100,10 @@ public final class Store {
 
     /** @return the key hash of the live entry at {@code global}, or 0 */
     long keyHashOf(final long global) {
-        final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
-        if (buf == null) {
+        if (!slabs.isAllocatedSlot(global)) {
             return 0;
         }
+        final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
         final int g = buf.getIntVolatile(off + Entry.GUARD);
         if ((g & Entry.LIVE) == 0) {
@@ -1045,10 +1132,10 @@ public final class Store {
 
     /** @return the access word of the live entry at {@code global}, or -1 */
     int accessOf(final long global) {
-        final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
-        if (buf == null) {
+        if (!slabs.isAllocatedSlot(global)) {
             return -1;
         }
+        final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
         final int g = buf.getIntVolatile(off + Entry.GUARD);
         final long meta = buf.getLongVolatile(off + Entry.META);
@@ -1061,10 +1148,10 @@ public final class Store {
 
     /** Replaces the access word of the live entry at {@code global}. */
     boolean casAccess(final long global, final int expected, final int update) {
-        final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
-        if (buf == null) {
+        if (!slabs.isAllocatedSlot(global)) {
             return false;
         }
+        final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
         final int g = buf.getIntVolatile(off + Entry.GUARD);
         if ((g & Entry.LIVE) == 0) {
@@ -1122,7 +1209,8 @@ public final class Store {
      * locked without waiting.
      */
     private boolean tryReclaim(final HashIndex.Table t, final long i, final long s, final boolean expired) {
-        if ((s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0 || !t.cas(i, s, s | HashIndex.LOCK)) {
+        // the table must still be the current one: a replaced table's pages may already hold other data
+        if ((s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0 || index.table() != t || !t.cas(i, s, s | HashIndex.LOCK)) {
             return false;
         }
         final long global = (s & HashIndex.REF_MASK) << 3;
@@ -1251,15 +1339,6 @@ public final class Store {
      * @return MOVED, BUSY, or NO_ROOM when the class has no free slot outside draining pages
      */
     private int relocate(final long global, final int cls) {
-        final UnsafeBuffer buf = memory.buffer(global);
-        final int off = NativeMemory.offset(global);
-        final int g = buf.getIntVolatile(off + Entry.GUARD);
-        if ((g & Entry.LIVE) == 0) {
-            return BUSY;
-        }
-        final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
-        final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
-        final int cacheId = buf.getShort(off + Entry.CACHE_ID) & 0xFFFF;
         final long hash = keyHashOf(global);
         if (hash == 0) {
             return BUSY;
@@ -1290,7 +1369,13 @@ public final class Store {
             slabs.free(target);
             return BUSY;
         }
-        // locked: the entry cannot be replaced or removed; copy it whole, meta last
+        // Locked: the entry this slot links cannot change or leave. It may not be the key we hashed
+        // (the slot at `global` can have been reused by a key further along the same probe run), so
+        // everything is read again now that it is stable.
+        final UnsafeBuffer buf = memory.buffer(global);
+        final int off = NativeMemory.offset(global);
+        final int klen = buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF;
+        final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
         final UnsafeBuffer tb = memory.buffer(target);
         final int toff = NativeMemory.offset(target);
         final int size = Entry.HEADER + klen + vlen;
@@ -1299,10 +1384,11 @@ public final class Store {
         tb.putLong(toff + Entry.META, meta);
         final int tg = tb.getIntVolatile(toff + Entry.GUARD);
         tb.putIntRelease(toff + Entry.GUARD, (tg & Entry.SEQ_MASK) | Entry.LIVE);
+        final long actualHash = keyHashOf(target);
         t.storeRelease(i, (s & ~HashIndex.LOCK & ~HashIndex.REF_MASK) | (target >>> 3));
         final int access = Entry.access(meta);
         policy.onUnlinked(access);
-        policy.onLinked(target, access, hash);
+        policy.onLinked(target, access, actualHash);
         freeEntry(global);
         return MOVED;
     }
@@ -1314,6 +1400,9 @@ public final class Store {
      *         policy may not evict it)
      */
     private int evictEntryAt(final long global, final long now, final long tick) {
+        if (!slabs.isAllocatedSlot(global)) {
+            return BUSY;
+        }
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
         final int g = buf.getIntVolatile(off + Entry.GUARD);
@@ -1366,6 +1455,15 @@ public final class Store {
      * @return how many entries were reclaimed
      */
     public int expireStep(final int slots) {
+        final int token = quiescence.enter();
+        try {
+            return expireStep0(slots);
+        } finally {
+            quiescence.exit(token);
+        }
+    }
+
+private int expireStep0(final int slots) {
         final HashIndex.Table t = index.table();
         final long now = clock.millis();
         int reclaimed = 0;
@@ -1380,11 +1478,14 @@ public final class Store {
             if (!HashIndex.isLive(s)) {
                 continue;
             }
+            if (index.table() != t) {
+                break; // resized: the rest of this table may be reused memory
+            }
             final long global = (s & HashIndex.REF_MASK) << 3;
-            final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
-            if (buf == null) {
+            if (!slabs.isAllocatedSlot(global)) {
                 continue;
             }
+            final UnsafeBuffer buf = memory.buffer(global);
             final long meta = buf.getLongVolatile(NativeMemory.offset(global) + Entry.META);
             if (expired(meta, now) && tryReclaim(t, i, s, true)) {
                 reclaimed++;
@@ -1421,6 +1522,20 @@ public final class Store {
      * @return how many were removed
      */
     public long removeWhere(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
+        final long removed;
+        final int token = quiescence.enter();
+        try {
+            removed = removeWhere0(cacheId, now, expiredOnly, visitor);
+        } finally {
+            quiescence.exit(token);
+        }
+        if (removed > 0) {
+            shrinkIfSparse();
+        }
+        return removed;
+    }
+
+private long removeWhere0(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
         long removed = 0;
         HashIndex.Table t = index.table();
         for (long i = 0; i < t.capacity; i++) {
@@ -1479,9 +1594,6 @@ public final class Store {
                 break;
             }
         }
-        if (removed > 0) {
-            shrinkIfSparse();
-        }
         return removed;
     }
 
@@ -1508,6 +1620,15 @@ public final class Store {
      * @return the slot to continue from, or -1 when done
      */
     public long scan(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
+        final int token = quiescence.enter();
+        try {
+            return scan0(cacheId, from, max, visitor, view);
+        } finally {
+            quiescence.exit(token);
+        }
+    }
+
+private long scan0(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
         final HashIndex.Table t = index.table();
         final long now = clock.millis();
         int delivered = 0;
@@ -1520,6 +1641,12 @@ public final class Store {
             final long global = (s & HashIndex.REF_MASK) << 3;
             final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
             if (buf == null) {
+                continue;
+            }
+            if (index.table() != t) {
+                return -2;
+            }
+            if (!slabs.isAllocatedSlot(global)) {
                 continue;
             }
             final int off = NativeMemory.offset(global);
