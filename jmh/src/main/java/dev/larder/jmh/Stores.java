@@ -49,6 +49,14 @@ public final class Stores {
             case LARDER_ZERO_COPY:
                 return larder("dev.larder.jmh.larder.LarderZeroCopyStore", keys);
             default:
+                // Diagnostic variants, e.g. "larder+noeviction,nostats" or "larder-zerocopy+noexpiry".
+                final int plus = name.indexOf('+');
+                if (plus > 0 && name.substring(0, plus).equals(LARDER)) {
+                    return larder("dev.larder.jmh.larder.LarderStore", keys, name.substring(plus + 1));
+                }
+                if (plus > 0 && name.substring(0, plus).equals(LARDER_ZERO_COPY)) {
+                    return larder("dev.larder.jmh.larder.LarderZeroCopyStore", keys, name.substring(plus + 1));
+                }
                 throw new IllegalArgumentException("unknown store: " + name);
         }
     }
@@ -67,10 +75,14 @@ public final class Stores {
 
     /* By reflection so that the peers build and run with -DpeersOnly while larder-core does not build. */
     private static StoreAdapter larder(final String className, final byte[][] keys) {
+        return larder(className, keys, "");
+    }
+
+    private static StoreAdapter larder(final String className, final byte[][] keys, final String variant) {
         try {
             return (StoreAdapter) Class.forName(className)
-                .getConstructor(byte[][].class, long.class)
-                .newInstance(keys, Workload.BUDGET);
+                .getConstructor(byte[][].class, long.class, String.class)
+                .newInstance(keys, Workload.BUDGET, variant);
         } catch (final ClassNotFoundException e) {
             throw new IllegalStateException("Larder benchmarks were not compiled (built with -DpeersOnly?)", e);
         } catch (final ReflectiveOperationException e) {

@@ -1,9 +1,11 @@
 package dev.larder.jmh.larder;
 
 import dev.larder.core.Cache;
+import dev.larder.core.CacheOptions;
 import dev.larder.core.Codecs;
 import dev.larder.core.Larder;
 import dev.larder.jmh.StoreAdapter;
+import java.time.Duration;
 
 /**
  * Larder with its defaults (allkeys-lru, statistics on, active expiry every 100 ms), one cache
@@ -25,8 +27,36 @@ public class LarderStore implements StoreAdapter {
      * @param budget maxMemory in bytes
      */
     public LarderStore(final byte[][] keys, final long budget) {
-        this.larder = Larder.builder().maxMemory(budget).build();
-        this.cache = larder.cache(CACHE_NAME, Codecs.bytes(), Codecs.bytes());
+        this(keys, budget, "");
+    }
+
+    /**
+     * Diagnostic variants, to see what Larder's defaults cost (not part of the main comparison).
+     *
+     * @param keys    keys, or null
+     * @param budget  maxMemory in bytes
+     * @param variant a comma-separated subset of {@code noeviction} (the {@code noeviction}
+     *                policy: reads never update the access word), {@code nostats}
+     *                ({@code recordStats(false)}), {@code noexpiry} (no active-expiry thread); empty
+     *                for the defaults
+     */
+    public LarderStore(final byte[][] keys, final long budget, final String variant) {
+        final java.util.Set<String> v = new java.util.HashSet<>(java.util.Arrays.asList(variant.split(",")));
+        v.remove("");
+        final Larder.Builder b = Larder.builder().maxMemory(budget);
+        if (v.remove("noeviction")) {
+            b.evictionPolicy("noeviction");
+        }
+        if (v.remove("noexpiry")) {
+            b.expiryInterval(Duration.ZERO);
+        }
+        final boolean stats = !v.remove("nostats");
+        if (!v.isEmpty()) {
+            throw new IllegalArgumentException("unknown Larder variant(s): " + v);
+        }
+        this.larder = b.build();
+        this.cache = larder.cache(CACHE_NAME, Codecs.bytes(), Codecs.bytes(),
+            CacheOptions.defaults().recordStats(stats));
         this.keys = keys;
     }
 

@@ -20,6 +20,15 @@ public final class LarderZeroCopyStore extends LarderStore {
         super(keys, budget);
     }
 
+    /**
+     * @param keys    keys, or null
+     * @param budget  maxMemory in bytes
+     * @param variant see {@link LarderStore#LarderStore(byte[][], long, String)}
+     */
+    public LarderZeroCopyStore(final byte[][] keys, final long budget, final String variant) {
+        super(keys, budget, variant);
+    }
+
     private static Byte fold(final DirectBuffer buffer, final int offset, final int length) {
         if (length == 0) {
             return Byte.valueOf((byte) 0);
