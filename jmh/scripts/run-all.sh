@@ -27,5 +27,5 @@ trap 'kill $LOADPID 2>/dev/null || true' EXIT
 java -jar "$JAR" 'ReadBenchmark|PutBenchmark' -prof gc -rf json -rff "$OUT/jmh.json" > "$OUT/jmh.txt" 2>&1
 java -cp "$JAR" dev.larder.jmh.Footprint > "$OUT/footprint.txt" 2>&1
 python3 jmh/scripts/results_table.py "$OUT/jmh.json" > "$OUT/tables.md"
-sed -n '/^Footprint,/,$p' "$OUT/footprint.txt" >> "$OUT/tables.md"
+{ echo; sed -n '/^Footprint,/,$p' "$OUT/footprint.txt"; } >> "$OUT/tables.md"
 echo "results in $OUT"
