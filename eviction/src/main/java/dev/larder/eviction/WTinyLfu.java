@@ -93,7 +93,13 @@ final class WTinyLfu implements EvictionPolicy {
     @Override
     public void configure(final long expectedEntries) {
         expected = Math.max(64, expectedEntries);
+        if (expected <= EAGER_START) {
+            start(); // small enough to count frequencies from the first access, as Caffeine does
+        }
     }
+
+    /** Up to this capacity hint the sketch (at most 2 MiB) is built at once, larger ones at the first eviction. */
+    static final long EAGER_START = 1L << 20;
 
     /** Builds the sketch and window queue, sized from the capacity hint and capped. */
     private synchronized void start() {
@@ -262,6 +268,13 @@ final class WTinyLfu implements EvictionPolicy {
                 if (access < 0 || region(access) != WINDOW || p.keyHashOf(candidate) != rec[1]) {
                     continue; // left or changed since it was queued
                 }
+                if (windowCount.get() > windowMax + 1) {
+                    // the window is more than one over its share (it was just made smaller): the
+                    // surplus moves to probation without a contest, as Caffeine moves it; only the
+                    // last one out meets a victim
+                    moveToProbation(p, candidate, access, tick);
+                    continue;
+                }
                 return admitOrReject(p, candidate, access, rec[1], tick);
             }
             // no queued candidate although the window is over its share: take the oldest sampled one
@@ -293,18 +306,22 @@ final class WTinyLfu implements EvictionPolicy {
         final Candidates c = Sampling.buffer();
         final int victim = sampleMainVictim(p, c, tick);
         if (victim < 0) {
-            // nothing in main to compare with: the candidate simply moves to probation
-            moveToProbation(p, candidate, candidateAccess);
-            return true;
+            if (probationCount.get() + protectedCount.get() <= 0) {
+                // main is empty: the candidate simply moves to probation
+                moveToProbation(p, candidate, candidateAccess, tick);
+                return true;
+            }
+            // the sample missed main: the candidate loses by default
+            return p.evict(candidate) || true;
         }
         final long victimHandle = c.handles[victim];
         final long victimHash = p.keyHashOf(victimHandle);
         if (victimHash != 0 && admit(candidateHash, victimHash)) {
             if (p.evict(victimHandle)) {
-                moveToProbation(p, candidate, candidateAccess);
+                moveToProbation(p, candidate, candidateAccess, tick);
                 return true;
             }
-            moveToProbation(p, candidate, candidateAccess);
+            moveToProbation(p, candidate, candidateAccess, tick);
             return true; // progress: the window shrank; memory comes on the next call
         }
         if (!p.evict(candidate)) {
@@ -313,8 +330,9 @@ final class WTinyLfu implements EvictionPolicy {
         return true;
     }
 
-    private void moveToProbation(final Population p, final long handle, final int access) {
-        final int to = word(PROBATION, access);
+    /** Moves an entry to probation as its most recent member (Caffeine appends it at the MRU end). */
+    private void moveToProbation(final Population p, final long handle, final int access, final long tick) {
+        final int to = word(PROBATION, tick);
         if (p.casAccess(handle, access, to)) {
             onTransition(access, to);
         }
@@ -328,7 +346,7 @@ final class WTinyLfu implements EvictionPolicy {
      */
     private int sampleMainVictim(final Population p, final Candidates c, final long tick) {
         c.count = 0;
-        p.sample(c, Math.min(samples * 2, c.handles.length));
+        p.sample(c, Math.min(samples * 4, c.handles.length));
         int bestProbation = -1;
         long probationAge = -1;
         int bestProtected = -1;
@@ -351,7 +369,7 @@ final class WTinyLfu implements EvictionPolicy {
         if (bestProtected >= 0 && protectedCount.get() > main * PROTECTED_SHARE) {
             // protected outgrew its share: demote its oldest sampled entry
             final int a = c.access[bestProtected];
-            final int to = word(PROBATION, a);
+            final int to = word(PROBATION, tick);
             if (p.casAccess(c.handles[bestProtected], a, to)) {
                 onTransition(a, to);
                 if (bestProbation < 0) {

@@ -157,7 +157,14 @@ final class HashIndex {
     /** @return the capacity for {@code live} entries: whole pages, loaded to about TARGET_LOAD */
     static long capacityFor(final long live, final NativeMemory memory) {
         final long slotsPerPage = memory.pageSize >>> 3;
-        final long wanted = Math.max(slotsPerPage, (long) Math.ceil(live / TARGET_LOAD));
+        final long wanted = Math.max(MIN_CAPACITY, (long) Math.ceil(live / TARGET_LOAD));
+        if (wanted < slotsPerPage) {
+            // a small table uses part of one page: fewer empty slots to skip when sampling victims
+            return (wanted + MIN_CAPACITY - 1) / MIN_CAPACITY * MIN_CAPACITY;
+        }
         return (wanted + slotsPerPage - 1) / slotsPerPage * slotsPerPage;
     }
+
+    /** The smallest table, and the step of small tables' sizes: 1,024 slots (8 KiB). */
+    static final long MIN_CAPACITY = 1024;
 }

@@ -60,10 +60,16 @@ public final class Store {
     private static final Hasher64 HASHER = Hashing.komihash5_0();
     private static final long BYTE_BASE = org.agrona.UnsafeApi.arrayBaseOffset(byte[].class);
     private static final long LOCKED = -2;
+    /** Thrown (preallocated, no stack) from an allocation under a key lock that must let a resize finish. */
+    private static final RuntimeException RETRY_AFTER_RESIZE = new RuntimeException("retry after resize", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
     private static final long ABSENT = -1;
     private static final int MAX_EVICTION_ATTEMPTS = 10_000;
     /** Probes per eviction candidate before giving up on finding one of the right class. */
     private static final int PROBES_PER_SAMPLE = 16;
+    /** At most this many index slots are probed for one sample. */
+    private static final long MAX_SAMPLE_PROBES = 1 << 12;
 
     /** Called by the store about one cache's entries. */
     public interface CacheHooks {
@@ -138,7 +144,7 @@ public final class Store {
         this.timeBase = clock.millis() - 1;
         this.maxEntries = config.maxEntries();
         policy.configure(maxEntries > 0 ? maxEntries : Math.max(1024, memory.limit / 128));
-        final long initialCapacity = memory.pageSize >>> 3;
+        final long initialCapacity = HashIndex.MIN_CAPACITY;
         final int page = slabs.acquireIndexPage();
         final HashIndex.Table table = new HashIndex.Table(initialCapacity, new int[] {page}, memory);
         table.zero(memory.pageSize);
@@ -604,6 +610,7 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
     public int update(final int cacheId, final byte[] key, final int klen, final long hash, final Mutator mutator,
                       final boolean claim, final long prepared, final String cacheName) {
         boolean preparedUsed = false;
+        int mutatorRetries = 0;
         int token = quiescence.enter();
         try {
             for (;;) {
@@ -663,6 +670,25 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                 }
                 long newGlobal = -1;
                 int newAccess = -1;
+                if (action == WRITE && !present && !wasExpired && maxEntries > 0 && !makeRoomForOne()) {
+                    unlock(t, i, s, claimed, false, cacheId, oldGlobal);
+                    if (policy.evicts() && mutatorRetries++ < 64) {
+                        // other writers' locks (or an index copy that our own lock held up) hid every
+                        // candidate: let go of our slot, wait a moment, retry
+                        quiescence.exit(token);
+                        token = -1;
+                        if (resizing.get()) {
+                            awaitResize(t);
+                        } else {
+                            Thread.yield();
+                        }
+                        token = quiescence.enter();
+                        continue;
+                    }
+                    throw new MemoryBudgetExceededException(String.format(
+                        "maxEntries of %,d reached in cache '%s' and policy %s found nothing it may evict",
+                        maxEntries, cacheName, policy.name()));
+                }
                 if (action == WRITE) {
                     long expiry = mutator.newExpiry();
                     if (expiry == -1) {
@@ -683,6 +709,17 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                         }
                     } catch (final RuntimeException | Error e) {
                         unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
+                        if (e == RETRY_AFTER_RESIZE) {
+                            quiescence.exit(token);
+                            token = -1;
+                            awaitResize(t);
+                            token = quiescence.enter();
+                            mutatorRetries++;
+                            if (mutatorRetries > 1000) {
+                                throw new MemoryBudgetExceededException("no room found while the index was being resized");
+                            }
+                            continue;
+                        }
                         throw e;
                     }
                     t.storeRelease(i, HashIndex.tagBits(hash) | (newGlobal >>> 3));
@@ -703,9 +740,6 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                 // an expired entry replaced by a write leaves the count as it was
                 if (action == WRITE && !present && !wasExpired) {
                     sizes[cacheId].increment();
-                    if (maxEntries > 0) {
-                        enforceMaxEntries();
-                    }
                 } else if (action == REMOVE) {
                     sizes[cacheId].decrement();
                 }
@@ -1045,6 +1079,9 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
             }
             // nothing evictable found this round: other writers may hold what we need; retry a little
             if (++failures > 64) {
+                if (holdsLock && resizing.get()) {
+                    throw RETRY_AFTER_RESIZE; // our own lock may be what holds the resize up
+                }
                 break;
             }
             if (!holdsLock && resizing.get()) {
@@ -1069,9 +1106,12 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         final HashIndex.Table t = index.table();
         final ThreadLocalRandom rnd = ThreadLocalRandom.current();
         final long now = clock.millis();
-        final int probes = max * PROBES_PER_SAMPLE;
+        // a sparse index (few entries in a large table) needs more probes to find `max` entries
+        final long live = Math.max(1, totalSize());
+        final long probes = Math.min(MAX_SAMPLE_PROBES,
+            Math.max((long) max * PROBES_PER_SAMPLE, 2L * max * t.capacity / live));
         long i = 0;
-        for (int p = 0; p < probes && out.count < max; p++) {
+        for (long p = 0; p < probes && out.count < max; p++) {
             i = (p & 7) == 0 ? rnd.nextLong(t.capacity) : t.next(i);
             final long s = t.load(i);
             if (!HashIndex.isLive(s) || (s & (HashIndex.LOCK | HashIndex.FROZEN)) != 0) {
@@ -1195,13 +1235,23 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         return n;
     }
 
-    /** Evicts by policy until the entry count is within {@code maxEntries}. */
-    private void enforceMaxEntries() {
-        for (int attempt = 0; attempt < 64 && totalSize() > maxEntries; attempt++) {
-            if (!policy.evict(new Victims(this, -1), tick(clock.millis()))) {
-                return;
+    /**
+     * Evicts by policy until one more entry fits under {@code maxEntries}. Called while holding
+     * the new key's slot lock, so evictions only try other keys' locks.
+     *
+     * @return whether there is room
+     */
+    private boolean makeRoomForOne() {
+        int failures = 0;
+        for (int attempt = 0; attempt < MAX_EVICTION_ATTEMPTS && totalSize() >= maxEntries; attempt++) {
+            if (!policy.evicts()) {
+                return false;
+            }
+            if (!policy.evict(new Victims(this, -1), tick(clock.millis())) && ++failures > 64) {
+                return false;
             }
         }
+        return totalSize() < maxEntries;
     }
 
     /**
@@ -1320,7 +1370,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         }
         final long now = clock.millis();
         // a victim may sit in this same page, which frees nothing elsewhere: try a few
-        for (int k = 0; k < 8 && policy.evicts() && policy.evict(victims, tick(now)); k++) {
+        for (int k = 0; k < 4 && policy.evicts() && policy.evict(victims, tick(now)); k++) {
             if (accessOf(global) < 0) {
                 return EVICTED_ENTRY; // the policy chose this entry
             }
