@@ -53,6 +53,12 @@ class ConcurrentStressTest {
         }
     }
 
+    /** The first few stack frames inside Larder, where an unexpected exception came from. */
+    private static String larderFrames(final Throwable e) {
+        return java.util.Arrays.stream(e.getStackTrace()).filter(f -> f.getClassName().startsWith("dev.larder."))
+            .limit(6).map(StackTraceElement::toString).collect(java.util.stream.Collectors.joining(" < "));
+    }
+
     private static String key(final ThreadLocalRandom rnd) {
         return "key-" + rnd.nextInt(KEYS);
     }
@@ -110,7 +116,7 @@ class ConcurrentStressTest {
                             step(c, rnd);
                             operations.increment();
                         } catch (final Throwable e) {
-                            report("unexpected " + e + " from cache " + c.name() + " at " + e.getStackTrace()[0]);
+                            report("unexpected " + e + " from cache " + c.name() + " at " + larderFrames(e));
                         }
                     }
                 }, "stress-" + t);
