@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ConcurrentStressTest {
     private static final int THREADS = 4;
     private static final long RUN_NANOS = 12_000_000_000L;
-    private static final long BUDGET = 4L << 20;
+    private static final long BUDGET = 2L << 20; // small enough that eviction must run (asserted below)
     private static final int KEYS = 3_000;
 
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();

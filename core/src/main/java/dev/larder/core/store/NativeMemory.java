@@ -11,7 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <h2>Design</h2>
  * The budget is divided into {@code pageCount} pages of {@code pageSize} bytes (a power of two
- * between 64 KiB and 1 MiB, chosen from the budget). Pages live in <em>regions</em> of at most
+ * between 16 KiB and 1 MiB, chosen so a budget has at least 32 pages). Pages live in <em>regions</em> of at most
  * 1 GiB each, because Agrona buffers are int-indexed; a region is allocated from the operating
  * system when its first page is needed and freed only by {@link #close()}. Memory is therefore
  * never unmapped while the store is open: a reader that races with reuse may read stale bytes,
@@ -30,10 +30,10 @@ final class NativeMemory {
     /** Regions are at most 1 GiB: Agrona buffers index with an int. */
     static final int REGION_SHIFT = 30;
     static final long REGION_MASK = (1L << REGION_SHIFT) - 1;
-    static final int MIN_PAGE_SHIFT = 16; // 64 KiB
+    static final int MIN_PAGE_SHIFT = 14; // 16 KiB
     static final int MAX_PAGE_SHIFT = 20; // 1 MiB
     /** Aim for at least this many pages in a budget so memory can move between uses. */
-    static final int MIN_PAGES = 16;
+    static final int MIN_PAGES = 32;
 
     private static final int NONE = -1;
 

@@ -32,6 +32,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * page being drained.
  */
 final class SlabAllocator {
+    /** Finest step between small slot sizes; coarser when the budget has few pages (see constructor). */
     static final int SMALL_STEP = 8;
     static final int SMALL_LIMIT = 1024;
     static final int MIN_SLOT = 24;
@@ -49,6 +50,7 @@ final class SlabAllocator {
     final int[] slotsPerPage;
     final int[] bitmapBytes;
     final int maxSlotSize;
+    private final int smallStep;
 
     /** Per page: {@link #STATE_FREE}, {@link #STATE_INDEX} or the class id (| DRAINING). */
     final AtomicIntegerArray pageState;
@@ -66,12 +68,20 @@ final class SlabAllocator {
         final int pageSize = memory.pageSize;
         final int[] sizes = new int[512];
         int n = 0;
-        for (int s = MIN_SLOT; s <= SMALL_LIMIT; s += SMALL_STEP) {
+        // Every class in use needs pages of its own, so a budget of few pages gets fewer, coarser
+        // classes: at most a quarter as many small classes as pages, and larger steps above 1 KiB.
+        int step = SMALL_STEP;
+        while ((SMALL_LIMIT - MIN_SLOT) / step > memory.pageCount / 4 && step < 256) {
+            step <<= 1;
+        }
+        this.smallStep = step;
+        final int growthDivisor = memory.pageCount >= 1024 ? 16 : memory.pageCount >= 256 ? 8 : 4;
+        for (int s = MIN_SLOT; s <= SMALL_LIMIT; s += step) {
             sizes[n++] = s;
         }
         int s = SMALL_LIMIT;
         while (true) {
-            s = (s + s / 16 + 7) & ~7;
+            s = (s + s / growthDivisor + 7) & ~7;
             if (s + 8 > pageSize) {
                 break;
             }
@@ -129,12 +139,12 @@ final class SlabAllocator {
      */
     int classFor(final int size) {
         if (size <= SMALL_LIMIT) {
-            return size <= MIN_SLOT ? 0 : (size - MIN_SLOT + SMALL_STEP - 1) / SMALL_STEP;
+            return size <= MIN_SLOT ? 0 : (size - MIN_SLOT + smallStep - 1) / smallStep;
         }
         if (size > maxSlotSize) {
             return NONE;
         }
-        int lo = (SMALL_LIMIT - MIN_SLOT) / SMALL_STEP + 1;
+        int lo = (SMALL_LIMIT - MIN_SLOT) / smallStep + 1;
         int hi = slotSizes.length - 1;
         while (lo < hi) {
             final int mid = (lo + hi) >>> 1;
@@ -280,7 +290,11 @@ final class SlabAllocator {
 
     /** Gives an empty page back to the page pool, unless an allocation got in first. */
     private boolean tryReleaseEmpty(final int page, final int cls) {
-        if (beginDrain(page) != cls) {
+        final int began = beginDrain(page);
+        if (began != cls) {
+            if (began >= 0) {
+                abortDrain(page, began); // the page moved on to another class meanwhile: leave it be
+            }
             return false;
         }
         if (tryRelease(page, cls)) {
@@ -333,10 +347,11 @@ final class SlabAllocator {
         if (global <= 0) {
             return false;
         }
-        final int page = memory.pageOf(global);
-        if (page >= memory.pageCount) {
+        final long pageNumber = global >>> memory.pageShift;
+        if (pageNumber >= memory.pageCount) {
             return false;
         }
+        final int page = (int) pageNumber;
         final int state = pageState.get(page);
         if (state < 0) {
             return false;

@@ -123,6 +123,7 @@ public final class Store {
     private final LarderClock clock;
     private final long timeBase;
     private final AtomicBoolean resizing = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger drainsInProgress = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicReferenceArray<CacheHooks> hooks = new AtomicReferenceArray<>(Entry.MAX_CACHES + 1);
     private final LongAdder[] sizes = new LongAdder[Entry.MAX_CACHES + 1];
     private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
@@ -206,10 +207,29 @@ public final class Store {
         return closed;
     }
 
-    /** Frees all native memory. */
+    /**
+     * Frees all native memory, once every operation already inside the store has left (operations
+     * that start afterwards see the store closed and throw).
+     */
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        if (!quiescence.inside()) {
+            quiescence.await();
+        }
         memory.close();
+    }
+
+    /** Enters the quiescence scheme, failing if the store is closed (checked inside, so close waits for us). */
+    private int enterOpen() {
+        final int token = quiescence.enter();
+        if (closed) {
+            quiescence.exit(token);
+            throw new IllegalStateException("this Larder is closed");
+        }
+        return token;
     }
 
     /** @return bytes held in pages */
@@ -297,6 +317,16 @@ public final class Store {
      */
     public <R> R read(final int cacheId, final byte[] key, final int klen, final long hash,
                       final ValueReader<R> reader, final Scratch sc) {
+        final int token = enterOpen();
+        try {
+            return read0(cacheId, key, klen, hash, reader, sc);
+        } finally {
+            quiescence.exit(token);
+        }
+    }
+
+    private <R> R read0(final int cacheId, final byte[] key, final int klen, final long hash,
+                        final ValueReader<R> reader, final Scratch sc) {
         final UnsafeBuffer view = sc.view;
         final long tag = HashIndex.tagOf(hash);
         retry:
@@ -344,12 +374,7 @@ public final class Store {
                     if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
                         continue retry;
                     }
-                    final int token = quiescence.enter();
-                    try {
-                        tryReclaim(t, i, s, true);
-                    } finally {
-                        quiescence.exit(token);
-                    }
+                    tryReclaim(t, i, s, true);
                     return null;
                 }
                 R result;
@@ -385,7 +410,7 @@ public final class Store {
      */
     public <R> R readPinned(final int cacheId, final byte[] key, final int klen, final long hash,
                             final ValueReader<R> reader, final Scratch sc) {
-        final int token = quiescence.enter();
+        final int token = enterOpen();
         try {
             return readPinned0(cacheId, key, klen, hash, reader, sc);
         } finally {
@@ -551,7 +576,7 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
      */
     public long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
                         final int vlen, final long deadline, final String cacheName, final boolean holdsLock) {
-        final int token = quiescence.enter();
+        final int token = enterOpen();
         try {
             return prepare0(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock);
         } finally {
@@ -611,17 +636,19 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                       final boolean claim, final long prepared, final String cacheName) {
         boolean preparedUsed = false;
         int mutatorRetries = 0;
-        int token = quiescence.enter();
+        HashIndex.Table triedToGrow = null;
+        int token = enterOpen();
         try {
             for (;;) {
                 final HashIndex.Table t = index.table();
-                if (claim && t.claimed.sum() > t.threshold) {
+                if (claim && t != triedToGrow && t.claimed.sum() > t.threshold) {
+                    triedToGrow = t; // once per table: if it cannot grow (no memory), write into it as it is
                     // grow before, not after, the write: growing may drain a page, and the entry
                     // being written must not be the one that pays for it
                     quiescence.exit(token);
                     token = -1;
                     grow(t);
-                    token = quiescence.enter();
+                    token = enterOpen();
                     continue;
                 }
                 final long i = lockKey(t, cacheId, key, klen, hash, claim);
@@ -636,7 +663,7 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                     quiescence.exit(token);
                     token = -1;
                     grow(t);
-                    token = quiescence.enter();
+                    token = enterOpen();
                     continue;
                 }
                 final long s = t.load(i);
@@ -682,7 +709,7 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                         } else {
                             Thread.yield();
                         }
-                        token = quiescence.enter();
+                        token = enterOpen();
                         continue;
                     }
                     throw new MemoryBudgetExceededException(String.format(
@@ -713,7 +740,7 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                             quiescence.exit(token);
                             token = -1;
                             awaitResize(t);
-                            token = quiescence.enter();
+                            token = enterOpen();
                             mutatorRetries++;
                             if (mutatorRetries > 1000) {
                                 throw new MemoryBudgetExceededException("no room found while the index was being resized");
@@ -747,7 +774,12 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
             }
         } finally {
             if (prepared >= 0 && !preparedUsed) {
-                freeEntry(prepared);
+                if (token < 0) {
+                    token = quiescence.enter(); // so that close() cannot free the memory under us
+                }
+                if (!closed) {
+                    freeEntry(prepared);
+                }
             }
             if (token >= 0) {
                 quiescence.exit(token);
@@ -790,7 +822,7 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
      * @return the previous deadline (0 for none), or -1 if absent
      */
     public long setExpiry(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
-        final int token = quiescence.enter();
+        final int token = enterOpen();
         try {
             return setExpiry0(cacheId, key, klen, hash, deadline);
         } finally {
@@ -928,7 +960,9 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
             return;
         }
         HashIndex.Table replaced = null;
+        int token = -1;
         try {
+            token = enterOpen(); // so that close() waits for the copy
             if (index.table() != t) {
                 return;
             }
@@ -994,6 +1028,9 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
             replaced = t;
         } finally {
             resizing.set(false);
+            if (token >= 0) {
+                quiescence.exit(token);
+            }
         }
         if (replaced != null) {
             retireTable(replaced); // after clearing the flag: writers waiting on it must be able to finish
@@ -1077,15 +1114,20 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
                 failures = 0;
                 continue;
             }
-            // nothing evictable found this round: other writers may hold what we need; retry a little
+            // nothing evictable found this round: other writers may hold what we need (a page they are
+            // draining, entries they are writing); give up only when nobody else is freeing anything
             if (++failures > 64) {
                 if (holdsLock && resizing.get()) {
                     throw RETRY_AFTER_RESIZE; // our own lock may be what holds the resize up
                 }
-                break;
+                if (drainsInProgress.get() == 0 && !resizing.get() && failures > 128) {
+                    break;
+                }
             }
             if (!holdsLock && resizing.get()) {
                 awaitResize(index.table());
+            } else if (failures > 64) {
+                LockSupport.parkNanos(50_000);
             } else {
                 Thread.yield();
             }
@@ -1118,7 +1160,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
                 continue;
             }
             final long global = (s & HashIndex.REF_MASK) << 3;
-            if ((cls >= 0 && slabs.classOfSlot(global) != cls) || !slabs.isAllocatedSlot(global)) {
+            if (!slabs.isAllocatedSlot(global) || (cls >= 0 && slabs.classOfSlot(global) != cls)) {
                 continue;
             }
             final UnsafeBuffer buf = memory.buffer(global);
@@ -1329,6 +1371,15 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         if (cls < 0) {
             return false;
         }
+        drainsInProgress.incrementAndGet();
+        try {
+            return drain(best, cls);
+        } finally {
+            drainsInProgress.decrementAndGet();
+        }
+    }
+
+    private boolean drain(final int best, final int cls) {
         final int[] outcome = new int[1];
         final Victims victims = new Victims(this, cls);
         for (int round = 0; round < 200 && slabs.pageLive.get(best) > 0 && outcome[0] != PROTECTED; round++) {
@@ -1505,7 +1556,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
      * @return how many entries were reclaimed
      */
     public int expireStep(final int slots) {
-        final int token = quiescence.enter();
+        final int token = enterOpen();
         try {
             return expireStep0(slots);
         } finally {
@@ -1573,7 +1624,7 @@ private int expireStep0(final int slots) {
      */
     public long removeWhere(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
         final long removed;
-        final int token = quiescence.enter();
+        final int token = enterOpen();
         try {
             removed = removeWhere0(cacheId, now, expiredOnly, visitor);
         } finally {
@@ -1670,7 +1721,7 @@ private long removeWhere0(final int cacheId, final long now, final boolean expir
      * @return the slot to continue from, or -1 when done
      */
     public long scan(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
-        final int token = quiescence.enter();
+        final int token = enterOpen();
         try {
             return scan0(cacheId, from, max, visitor, view);
         } finally {

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public final class StoreConfig {
 
-    /** The smallest budget: 1 MiB, i.e. sixteen 64 KiB pages. */
+    /** The smallest budget: 1 MiB, i.e. thirty-two 32 KiB pages. */
     public static final long MIN_MEMORY = 1L << 20;
 
     private final long maxMemory;
