@@ -1,0 +1,73 @@
+package dev.larder.eviction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class WTinyLfuTest {
+
+    @Test
+    void admitsOnlyACandidateMoreFrequentThanTheVictimUnlessWarmAndLucky() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024); // small capacity: the sketch is built at once
+        final long frequent = 11;
+        final long rare = 22;
+        for (int i = 0; i < 5; i++) {
+            policy.onAccess(0, frequent, 0);
+        }
+        policy.onAccess(0, rare, 0);
+        assertThat(policy.admit(frequent, rare)).isTrue();
+        int admittedRare = 0;
+        for (int i = 0; i < 1_000; i++) {
+            if (policy.admit(rare, frequent)) {
+                admittedRare++;
+            }
+        }
+        assertThat(admittedRare).as("a cold candidate is never admitted over a warmer victim").isZero();
+    }
+
+    @Test
+    void warmLosersAreAdmittedRarelyAgainstHashFlooding() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final long candidate = 5;
+        final long victim = 6;
+        for (int i = 0; i < 15; i++) {
+            policy.onAccess(0, candidate, 0);
+            policy.onAccess(0, victim, 0);
+        }
+        int admitted = 0;
+        for (int i = 0; i < 12_800; i++) {
+            if (policy.admit(candidate, victim)) {
+                admitted++;
+            }
+        }
+        // 1 in 128 expected: about 100 of 12,800
+        assertThat(admitted).isBetween(40, 200);
+    }
+
+    @Test
+    void aReadPromotesProbationToProtectedAndKeepsOtherRegions() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final int probation = WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT;
+        final int window = WTinyLfu.WINDOW << WTinyLfu.REGION_SHIFT;
+        assertThat(WTinyLfu.region(policy.onAccess(probation, 1, 5))).isEqualTo(WTinyLfu.PROTECTED);
+        assertThat(WTinyLfu.region(policy.onAccess(window, 1, 5))).isEqualTo(WTinyLfu.WINDOW);
+        assertThat(WTinyLfu.region(policy.onInsert(1, 5))).isEqualTo(WTinyLfu.WINDOW);
+    }
+
+    @Test
+    void regionCountersFollowTransitions() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final int w = policy.onInsert(1, 0);
+        policy.onLinked(100, w, 1);
+        assertThat(policy.windowCount()).isEqualTo(1);
+        final int p = (WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT);
+        policy.onTransition(w, p);
+        assertThat(policy.windowCount()).isZero();
+        policy.onUnlinked(p);
+        assertThat(policy.windowCount()).isZero();
+    }
+}
