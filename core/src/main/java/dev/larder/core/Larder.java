@@ -97,7 +97,6 @@ public final class Larder implements AutoCloseable {
                 return (Cache<K, V>) existing;
             }
             final CacheOptions effective = options == null ? CacheOptions.defaults() : options;
-            store.checkEntryLimit(name, effective.maxEntrySize());
             final int id = store.registerCache(name);
             final CacheImpl<K, V> cache = new CacheImpl<>(this, store, id, name, keyCodec, valueCodec, effective);
             store.attach(id, cache);

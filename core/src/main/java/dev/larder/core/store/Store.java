@@ -115,7 +115,6 @@ public final class Store {
         long newExpiry();
     }
 
-    private final StoreConfig config;
     private final NativeMemory memory;
     private final SlabAllocator slabs;
     private final HashIndex index;
@@ -137,7 +136,6 @@ public final class Store {
      * @param config budget, policy and clock
      */
     public Store(final StoreConfig config) {
-        this.config = config;
         this.memory = new NativeMemory(config.maxMemory());
         this.slabs = new SlabAllocator(memory);
         this.policy = config.policy();
@@ -178,21 +176,6 @@ public final class Store {
      */
     public void attach(final int id, final CacheHooks hooks) {
         this.hooks.set(id, hooks);
-    }
-
-    /**
-     * Checks that a cache's maximum entry size can be honoured at all.
-     *
-     * @param name         the cache name
-     * @param maxEntrySize its key + value limit
-     */
-    public void checkEntryLimit(final String name, final int maxEntrySize) {
-        // any size is accepted; writes larger than maxStorableEntry() fail individually
-    }
-
-    /** @return the largest key + value size this store can hold in one entry */
-    public int maxStorableEntry() {
-        return slabs.maxSlotSize - Entry.HEADER;
     }
 
     /** @throws IllegalStateException if closed */
@@ -245,16 +228,6 @@ public final class Store {
     /** @return the eviction policy */
     public EvictionPolicy policy() {
         return policy;
-    }
-
-    /** @return the clock */
-    public LarderClock clock() {
-        return clock;
-    }
-
-    /** @return the page size */
-    public int pageSize() {
-        return memory.pageSize;
     }
 
     /**
@@ -616,11 +589,6 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
         final int g = buf.getIntVolatile(off + Entry.GUARD);
         buf.putIntRelease(off + Entry.GUARD, (g & Entry.SEQ_MASK) | Entry.LIVE);
         return global;
-    }
-
-    /** Frees a prepared entry that was not linked. */
-    public void discard(final long global) {
-        freeEntry(global);
     }
 
     /**
