@@ -31,6 +31,10 @@ class IssueTargetsTest {
 
     @Test
     void loopAt512WTinyLfuKeepsAbove40Percent() {
+        assertLoopAt512AboveFortyPercent();
+    }
+
+    static void assertLoopAt512AboveFortyPercent() {
         final long[] loop = TestTraces.load("loop.trace.gz");
         final Result r = wTinyLfuPure(loop, 512);
         assertThat(r.percent()).as("w-tinylfu (pure) on loop.trace.gz at N = 512, %%; %s", r.detail()).isGreaterThan(40.0);
@@ -49,6 +53,10 @@ class IssueTargetsTest {
     @ParameterizedTest(name = "sprite at {0} of distinct keys, {1} thread(s)")
     @MethodSource("storeCases")
     void inStoreWTinyLfuWithin2PointsOfPure(final double share, final int threads) {
+        assertInStoreWithin2PointsOfPure(share, threads);
+    }
+
+    static void assertInStoreWithin2PointsOfPure(final double share, final int threads) {
         final long[] trace = TestTraces.load(STORE_TRACE);
         final int n = TestTraces.capacity(STORE_TRACE, share);
         final Result pure = wTinyLfuPure(trace, n);
@@ -73,6 +81,10 @@ class IssueTargetsTest {
     @ParameterizedTest(name = "{0} at {1} of distinct keys")
     @MethodSource("caffeineCases")
     void wTinyLfuAtLeastCaffeineMinusOnePoint(final String name, final double share) {
+        assertAtLeastCaffeineMinusOnePoint(name, share);
+    }
+
+    static void assertAtLeastCaffeineMinusOnePoint(final String name, final double share) {
         final long[] trace = TestTraces.load(name);
         final int n = TestTraces.capacity(name, share);
         final Result w = wTinyLfuPure(trace, n);
