@@ -1,0 +1,2 @@
+/** Micrometer metrics for Larder caches. */
+package dev.larder.micrometer;

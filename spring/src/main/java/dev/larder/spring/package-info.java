@@ -1,0 +1,2 @@
+/** Spring cache abstraction support: a {@code CacheManager} backed by Larder. */
+package dev.larder.spring;
