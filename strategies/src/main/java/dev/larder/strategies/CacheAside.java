@@ -26,6 +26,10 @@ import java.util.function.Function;
  * {@code null} is returned, so the next call asks the loader again (no negative caching). A
  * loader that throws stores nothing, and its exception reaches the caller unchanged.
  *
+ * <p>For single flight (one loader call per key however many threads miss), bulk loading,
+ * negative caching and early refresh, use {@link LoadingCache}; this helper is the minimal,
+ * stateless form.
+ *
  * <p>Stored values take the cache's own expiry ({@link dev.larder.core.CacheOptions#expireAfterWrite}).
  */
 public final class CacheAside {
