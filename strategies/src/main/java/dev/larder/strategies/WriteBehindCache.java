@@ -57,7 +57,10 @@ import org.jctools.queues.MpscArrayQueue;
  * (and on {@link #flush()}/{@link #close()}). A failed call is retried, only for the entries the
  * writer reports as not applied (JSR-107 partial success), after an exponential backoff
  * ({@code initialBackoff}, doubling, capped at {@code maxBackoff}), up to {@code maxAttempts}
- * attempts. Entries that still fail go to the {@link DeadLetterHandler}; a value given up is also
+ * attempts; the last attempt (if it is not the first) writes the remaining entries one at a time
+ * with {@link CacheWriter#write}/{@link CacheWriter#delete}, so that one entry the store of record
+ * rejects for good does not take the others of its batch down with it. Entries that still fail go
+ * to the {@link DeadLetterHandler}; a value given up is also
  * removed from the cache (if the cache still holds it), so that reads fall back to the store of
  * record instead of serving a value it never received.
  *
@@ -513,16 +516,19 @@ public final class WriteBehindCache<K, V> implements AutoCloseable {
         long backoff = initialBackoffNanos;
         Throwable lastFailure = null;
         int attempt = 0;
-        while (!writes.isEmpty() || !deletes.isEmpty()) {
-            if (attempt == maxAttempts) {
-                break;
-            }
+        while ((!writes.isEmpty() || !deletes.isEmpty()) && attempt < maxAttempts) {
             if (attempt > 0) {
                 retries.increment();
                 sleep(backoff);
                 backoff = Math.min(maxBackoffNanos, backoff * 2);
             }
             attempt++;
+            if (attempt == maxAttempts && attempt > 1 && writes.size() + deletes.size() > 1) {
+                // Last chance: one entry at a time, so that one bad entry does not take the
+                // innocent ones of its batch to the dead letters with it.
+                writeOneByOne(writes, deletes, attempt);
+                break;
+            }
             try {
                 if (!writes.isEmpty()) {
                     final int before = writes.size();
@@ -531,8 +537,8 @@ public final class WriteBehindCache<K, V> implements AutoCloseable {
                     try {
                         writer.writeAll(writes);
                     } catch (final Throwable t) {
-                        written.add(before - Math.min(before, countSent(writes, sent)));
                         retainSent(writes, sent);
+                        written.add(before - writes.size());
                         throw t;
                     }
                     written.add(before);
@@ -557,24 +563,40 @@ public final class WriteBehindCache<K, V> implements AutoCloseable {
             }
         }
         for (final Map.Entry<K, V> entry : writes) {
-            giveUp(new FailedWrite<>(entry.getKey(), entry.getValue(), false, attempt, lastFailure));
-            // The store of record never got it: do not keep serving it from the cache.
-            cache().remove(entry.getKey(), entry.getValue());
+            giveUpWrite(entry.getKey(), entry.getValue(), attempt, lastFailure);
         }
         for (final K key : deletes) {
             giveUp(new FailedWrite<>(key, null, true, attempt, lastFailure));
         }
     }
 
-    /** How many of the entries still in {@code writes} are ones we sent (a writer must not add any). */
-    private static <E> int countSent(final List<E> writes, final Set<E> sent) {
-        int n = 0;
-        for (final E e : writes) {
-            if (sent.contains(e)) {
-                n++;
+    private void writeOneByOne(final List<Map.Entry<K, V>> writes, final List<K> deletes, final int attempt) {
+        for (final Map.Entry<K, V> entry : writes) {
+            try {
+                writer.write(entry.getKey(), entry.getValue());
+                written.increment();
+            } catch (final Throwable t) {
+                failures.increment();
+                giveUpWrite(entry.getKey(), entry.getValue(), attempt, t);
             }
         }
-        return n;
+        writes.clear();
+        for (final K key : deletes) {
+            try {
+                writer.delete(key);
+                deleted.increment();
+            } catch (final Throwable t) {
+                failures.increment();
+                giveUp(new FailedWrite<>(key, null, true, attempt, t));
+            }
+        }
+        deletes.clear();
+    }
+
+    private void giveUpWrite(final K key, final V value, final int attempt, final Throwable failure) {
+        giveUp(new FailedWrite<>(key, value, false, attempt, failure));
+        // The store of record never got it: do not keep serving it from the cache.
+        cache().remove(key, value);
     }
 
     private static <E> void retainSent(final List<E> writes, final Set<E> sent) {
