@@ -131,7 +131,7 @@ public final class LarderCacheManager implements CacheManager {
         final Codec<Object> valueCodec = (Codec<Object>) spec.valueCodec();
         final dev.larder.core.Cache<Object, Object> cache = larder.cache(larderCacheName(name), keyCodec,
             nulls ? new NullMarkingCodec(valueCodec) : valueCodec, spec.toOptions());
-        return new LarderSpringCache(name, cache, nulls);
+        return new LarderSpringCache(name, cache, nulls, spec.loadTimeout());
     }
 
     @Override

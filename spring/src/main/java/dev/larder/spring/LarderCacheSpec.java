@@ -2,6 +2,7 @@ package dev.larder.spring;
 
 import dev.larder.core.CacheOptions;
 import dev.larder.core.Codec;
+import dev.larder.strategies.LoadingCache;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,7 +25,7 @@ import java.util.Objects;
 public final class LarderCacheSpec<K, V> {
 
     private static final LarderCacheSpec<Object, Object> DEFAULTS = new LarderCacheSpec<>(
-        DefaultKeyCodec.create(), JavaSerializationCodec.create(), null, null, null, null, true);
+        DefaultKeyCodec.create(), JavaSerializationCodec.create(), null, null, null, null, true, LoadingCache.DEFAULT_LOAD_TIMEOUT);
 
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
@@ -33,10 +34,11 @@ public final class LarderCacheSpec<K, V> {
     private final Integer maxEntrySize;
     private final Boolean allowNullValues;
     private final boolean recordStats;
+    private final Duration loadTimeout;
 
     private LarderCacheSpec(final Codec<K> keyCodec, final Codec<V> valueCodec, final Duration ttl,
                             final Duration expireAfterAccess, final Integer maxEntrySize,
-                            final Boolean allowNullValues, final boolean recordStats) {
+                            final Boolean allowNullValues, final boolean recordStats, final Duration loadTimeout) {
         this.keyCodec = keyCodec;
         this.valueCodec = valueCodec;
         this.ttl = ttl;
@@ -44,6 +46,7 @@ public final class LarderCacheSpec<K, V> {
         this.maxEntrySize = maxEntrySize;
         this.allowNullValues = allowNullValues;
         this.recordStats = recordStats;
+        this.loadTimeout = loadTimeout;
     }
 
     /** @return the default spec: any key, any {@code Serializable} value, no expiry */
@@ -60,7 +63,7 @@ public final class LarderCacheSpec<K, V> {
      */
     public static <K, V> LarderCacheSpec<K, V> of(final Codec<K> keyCodec, final Codec<V> valueCodec) {
         return new LarderCacheSpec<>(Objects.requireNonNull(keyCodec, "key codec must not be null"),
-            Objects.requireNonNull(valueCodec, "value codec must not be null"), null, null, null, null, true);
+            Objects.requireNonNull(valueCodec, "value codec must not be null"), null, null, null, null, true, LoadingCache.DEFAULT_LOAD_TIMEOUT);
     }
 
     /**
@@ -70,7 +73,7 @@ public final class LarderCacheSpec<K, V> {
      */
     public <K2> LarderCacheSpec<K2, V> keyCodec(final Codec<K2> codec) {
         return new LarderCacheSpec<>(Objects.requireNonNull(codec, "key codec must not be null"), valueCodec, ttl,
-            expireAfterAccess, maxEntrySize, allowNullValues, recordStats);
+            expireAfterAccess, maxEntrySize, allowNullValues, recordStats, loadTimeout);
     }
 
     /**
@@ -80,7 +83,7 @@ public final class LarderCacheSpec<K, V> {
      */
     public <V2> LarderCacheSpec<K, V2> valueCodec(final Codec<V2> codec) {
         return new LarderCacheSpec<>(keyCodec, Objects.requireNonNull(codec, "value codec must not be null"), ttl,
-            expireAfterAccess, maxEntrySize, allowNullValues, recordStats);
+            expireAfterAccess, maxEntrySize, allowNullValues, recordStats, loadTimeout);
     }
 
     /**
@@ -90,7 +93,7 @@ public final class LarderCacheSpec<K, V> {
      */
     public LarderCacheSpec<K, V> ttl(final Duration timeToLive) {
         return new LarderCacheSpec<>(keyCodec, valueCodec, requirePositive(timeToLive, "ttl"), expireAfterAccess,
-            maxEntrySize, allowNullValues, recordStats);
+            maxEntrySize, allowNullValues, recordStats, loadTimeout);
     }
 
     /**
@@ -100,7 +103,7 @@ public final class LarderCacheSpec<K, V> {
      */
     public LarderCacheSpec<K, V> expireAfterAccess(final Duration idle) {
         return new LarderCacheSpec<>(keyCodec, valueCodec, ttl, requirePositive(idle, "expireAfterAccess"),
-            maxEntrySize, allowNullValues, recordStats);
+            maxEntrySize, allowNullValues, recordStats, loadTimeout);
     }
 
     /**
@@ -113,7 +116,7 @@ public final class LarderCacheSpec<K, V> {
             throw new IllegalArgumentException("maxEntrySize must be positive, was " + bytes);
         }
         return new LarderCacheSpec<>(keyCodec, valueCodec, ttl, expireAfterAccess, bytes, allowNullValues,
-            recordStats);
+            recordStats, loadTimeout);
     }
 
     /**
@@ -122,7 +125,8 @@ public final class LarderCacheSpec<K, V> {
      * @return a copy with this setting
      */
     public LarderCacheSpec<K, V> allowNullValues(final boolean allow) {
-        return new LarderCacheSpec<>(keyCodec, valueCodec, ttl, expireAfterAccess, maxEntrySize, allow, recordStats);
+        return new LarderCacheSpec<>(keyCodec, valueCodec, ttl, expireAfterAccess, maxEntrySize, allow, recordStats,
+            loadTimeout);
     }
 
     /**
@@ -131,7 +135,23 @@ public final class LarderCacheSpec<K, V> {
      */
     public LarderCacheSpec<K, V> recordStats(final boolean enabled) {
         return new LarderCacheSpec<>(keyCodec, valueCodec, ttl, expireAfterAccess, maxEntrySize, allowNullValues,
-            enabled);
+            enabled, loadTimeout);
+    }
+
+    /**
+     * @param timeout how long a {@code @Cacheable(sync = true)} caller waits for another thread's
+     *                load of the same key before it fails with
+     *                {@link dev.larder.strategies.LoadTimeoutException} (default 60 s); strictly positive
+     * @return a copy with this timeout
+     */
+    public LarderCacheSpec<K, V> loadTimeout(final Duration timeout) {
+        return new LarderCacheSpec<>(keyCodec, valueCodec, ttl, expireAfterAccess, maxEntrySize, allowNullValues,
+            recordStats, requirePositive(timeout, "loadTimeout"));
+    }
+
+    /** @return how long a synchronized load waits for another thread's load of the same key */
+    public Duration loadTimeout() {
+        return loadTimeout;
     }
 
     /** @return the key codec */
@@ -186,6 +206,6 @@ public final class LarderCacheSpec<K, V> {
     public String toString() {
         return "LarderCacheSpec{keyCodec=" + keyCodec.id() + ", valueCodec=" + valueCodec.id() + ", ttl=" + ttl
             + ", expireAfterAccess=" + expireAfterAccess + ", maxEntrySize=" + maxEntrySize
-            + ", allowNullValues=" + allowNullValues + ", recordStats=" + recordStats + '}';
+            + ", allowNullValues=" + allowNullValues + ", recordStats=" + recordStats + ", loadTimeout=" + loadTimeout + '}';
     }
 }

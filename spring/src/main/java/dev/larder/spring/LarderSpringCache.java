@@ -1,12 +1,16 @@
 package dev.larder.spring;
 
 import dev.larder.core.CodecException;
+import dev.larder.strategies.CacheLoaderException;
+import dev.larder.strategies.LoadingCache;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
+import org.springframework.cache.support.NullValue;
 
 /**
  * A Spring {@link org.springframework.cache.Cache} stored in a Larder {@link dev.larder.core.Cache}.
@@ -19,10 +23,15 @@ import org.springframework.cache.support.AbstractValueAdaptingCache;
  *   <li>{@code null} values: when allowed, {@code null} is stored as a one-byte marker and read
  *       back as {@code null} (a hit, distinct from a miss); when not allowed, caching
  *       {@code null} fails with {@link IllegalArgumentException}, as Spring's own caches do.</li>
- *   <li>{@link #get(Object, Callable)} ({@code @Cacheable(sync = true)}) is single-flight: for
- *       concurrent misses on one key the loader runs once and every caller gets its result. A
- *       loader exception reaches each of them wrapped in
- *       {@link org.springframework.cache.Cache.ValueRetrievalException}; nothing is cached.</li>
+ *   <li>{@link #get(Object, Callable)} ({@code @Cacheable(sync = true)}) is single-flight, through
+ *       the strategies module's {@link LoadingCache}: for concurrent misses on one key the loader
+ *       runs once and every caller gets its result. A loader exception reaches each of them
+ *       wrapped in {@link org.springframework.cache.Cache.ValueRetrievalException}; nothing is
+ *       cached. A caller that waits longer than the spec's load timeout for another thread's
+ *       load gets a {@link dev.larder.strategies.LoadTimeoutException}; a loader that asks for its
+ *       own key on the same thread gets a {@link dev.larder.strategies.RecursiveLoadException}
+ *       instead of a deadlock. {@link #put} and {@link #evict} during a load keep the (older)
+ *       loaded value from being stored.</li>
  *   <li>{@link #putIfAbsent} is one atomic step; {@link #evict}, {@link #evictIfPresent},
  *       {@link #clear} and {@link #invalidate} take effect immediately (none is deferred).</li>
  *   <li>{@link #retrieve(Object, Supplier)} (asynchronous {@code @Cacheable} methods) is
@@ -35,7 +44,7 @@ public final class LarderSpringCache extends AbstractValueAdaptingCache {
 
     private final String name;
     private final dev.larder.core.Cache<Object, Object> cache;
-    private final SingleFlight flights = new SingleFlight();
+    private final LoadingCache<Object, Object> loading;
     private final ConcurrentHashMap<Object, CompletableFuture<Object>> asyncFlights = new ConcurrentHashMap<>();
 
     /**
@@ -45,10 +54,11 @@ public final class LarderSpringCache extends AbstractValueAdaptingCache {
      * @param allowNullValues whether {@code null} values are cached
      */
     LarderSpringCache(final String name, final dev.larder.core.Cache<Object, Object> cache,
-                      final boolean allowNullValues) {
+                      final boolean allowNullValues, final Duration loadTimeout) {
         super(allowNullValues);
         this.name = Objects.requireNonNull(name, "name must not be null");
         this.cache = Objects.requireNonNull(cache, "cache must not be null");
+        this.loading = LoadingCache.builder(cache).loadTimeout(loadTimeout).build();
     }
 
     @Override
@@ -75,50 +85,47 @@ public final class LarderSpringCache extends AbstractValueAdaptingCache {
     @SuppressWarnings("unchecked")
     public <T> T get(final Object key, final Callable<T> valueLoader) {
         Objects.requireNonNull(valueLoader, "valueLoader must not be null");
-        final Object stored = lookup(key);
-        if (stored != null) {
-            return (T) fromStoreValue(stored);
-        }
-        final boolean[] leader = {false};
-        final Object result;
+        final boolean allowNulls = isAllowNullValues();
+        final Object stored;
         try {
-            result = flights.run(key, () -> {
-                leader[0] = true;
-                return loadAndStore(key, valueLoader);
+            stored = loading.getOrLoad(key, k -> {
+                final Object value;
+                try {
+                    value = valueLoader.call();
+                } catch (final Exception e) {
+                    throw new LoaderFailure(e);
+                }
+                // null: cache the marker if allowed, else "absent" (nothing stored), rejected below.
+                return value != null ? value : allowNulls ? NullValue.INSTANCE : null;
             });
-        } catch (final ValueRetrievalException e) {
-            if (leader[0]) {
-                throw e;
+        } catch (final CodecException e) {
+            throw translate(e);
+        } catch (final CacheLoaderException e) {
+            // The leader's loader failure (for waiters too) becomes Spring's ValueRetrievalException;
+            // a wait that timed out or a recursive load of the same key stays as it is (typed).
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof LoaderFailure failure) {
+                    throw new ValueRetrievalException(key, valueLoader, failure.getCause());
+                }
+                if (c instanceof CodecException codec) {
+                    throw translate(codec);
+                }
             }
-            // A waiter: the leader's loader failed; report its failure against this caller's loader.
-            throw new ValueRetrievalException(key, valueLoader, e.getCause());
-        } catch (final RuntimeException | Error e) {
             throw e;
-        } catch (final Exception e) {
-            throw new ValueRetrievalException(key, valueLoader, e);
         }
-        return (T) fromStoreValue(result);
+        if (stored == null) {
+            toStoreValue(null); // null values not allowed: Spring's IllegalArgumentException, nothing cached
+        }
+        return (T) fromStoreValue(stored);
     }
 
-    /** Runs as the single-flight leader: re-checks the cache, then loads and stores. */
-    private Object loadAndStore(final Object key, final Callable<?> valueLoader) {
-        // A flight that finished just before ours started has stored its value: use it.
-        // containsKey first, so that a repeated miss is not counted twice in the statistics.
-        if (cache.containsKey(key)) {
-            final Object again = lookup(key);
-            if (again != null) {
-                return again;
-            }
+    /** Carries a value loader's exception through the loading cache, to tell it from other failures. */
+    private static final class LoaderFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LoaderFailure(final Exception cause) {
+            super(cause);
         }
-        final Object loaded;
-        try {
-            loaded = valueLoader.call();
-        } catch (final Exception e) {
-            throw new ValueRetrievalException(key, valueLoader, e);
-        }
-        final Object storeValue = toStoreValue(loaded);
-        store(key, storeValue);
-        return storeValue;
     }
 
     /**
@@ -211,7 +218,7 @@ public final class LarderSpringCache extends AbstractValueAdaptingCache {
     @Override
     public boolean evictIfPresent(final Object key) {
         try {
-            return cache.remove(key);
+            return loading.invalidate(key); // also keeps an in-flight load of the key from storing its value
         } catch (final CodecException e) {
             throw translate(e);
         }
@@ -233,7 +240,7 @@ public final class LarderSpringCache extends AbstractValueAdaptingCache {
 
     private void store(final Object key, final Object storeValue) {
         try {
-            cache.put(key, storeValue);
+            loading.put(key, storeValue); // also keeps an in-flight load of the key from storing an older value
         } catch (final CodecException e) {
             throw translate(e);
         }

@@ -7,6 +7,8 @@ import dev.larder.core.CacheConfigurationException;
 import dev.larder.core.CodecException;
 import dev.larder.core.Codecs;
 import dev.larder.core.Larder;
+import dev.larder.strategies.LoadTimeoutException;
+import dev.larder.strategies.RecursiveLoadException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -285,11 +287,53 @@ class LarderSpringCacheTest {
         final Cache cache = manager().getCache("c");
         assertThatThrownBy(() -> cache.get("k", () -> cache.get("k", () -> "inner")))
             .isInstanceOf(Cache.ValueRetrievalException.class)
-            .hasRootCauseInstanceOf(IllegalStateException.class)
+            .hasCauseInstanceOf(RecursiveLoadException.class)
             .hasStackTraceContaining("recursive load");
         assertThat(cache.get("k")).isNull();
         // A different key inside a loader is fine.
         assertThat(cache.get("outer", () -> cache.get("inner", () -> "x") + "y")).isEqualTo("xy");
+    }
+
+    @Test
+    void waiterGivesUpAfterTheLoadTimeoutAndTheLoadStillCompletes() throws Exception {
+        final Cache cache = LarderCacheManager.builder(larder)
+            .cache("slow", d -> d.loadTimeout(Duration.ofMillis(200))).build().getCache("slow");
+        final CountDownLatch inLoader = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Thread leader = new Thread(() -> cache.get("k", () -> {
+            inLoader.countDown();
+            release.await();
+            return "slow value";
+        }), "leader");
+        leader.start();
+        try {
+            assertThat(inLoader.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> cache.get("k", () -> "not called")).isInstanceOf(LoadTimeoutException.class);
+        } finally {
+            release.countDown();
+            leader.join();
+        }
+        assertThat(cache.get("k").get()).isEqualTo("slow value");
+    }
+
+    @Test
+    void putDuringALoadWinsOverTheLoadedValue() throws Exception {
+        final Cache cache = manager().getCache("c");
+        final CountDownLatch inLoader = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final ConcurrentLinkedQueue<Object> results = new ConcurrentLinkedQueue<>();
+        final Thread leader = new Thread(() -> results.add(cache.get("k", () -> {
+            inLoader.countDown();
+            release.await();
+            return "read before the update";
+        })), "leader");
+        leader.start();
+        assertThat(inLoader.await(30, TimeUnit.SECONDS)).isTrue();
+        cache.put("k", "updated");
+        release.countDown();
+        leader.join();
+        assertThat(results).containsExactly("read before the update");
+        assertThat(cache.get("k").get()).isEqualTo("updated");
     }
 
     @Test
