@@ -4,6 +4,7 @@ import dev.larder.core.CacheOptions;
 import dev.larder.core.Codec;
 import dev.larder.core.Larder;
 import dev.larder.core.LarderClock;
+import dev.larder.core.LarderException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -216,7 +217,19 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
     }
 
     private V decode(final StoredValue stored) {
-        return values.fromBytes(stored.bytes());
+        try {
+            return values.fromBytes(stored.bytes());
+        } catch (final LarderException e) {
+            throw new CacheException(e.getMessage(), e);
+        }
+    }
+
+    private byte[] encode(final V value) {
+        try {
+            return values.toBytes(value);
+        } catch (final LarderException e) {
+            throw new CacheException(e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -310,21 +323,27 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
      */
     private <R> R atomically(final K key, final Function<Slot, R> step) {
         final Slot slot = new Slot(now());
-        final R result = store.invoke(key, entry -> {
-            StoredValue current = entry.exists() ? entry.getValue() : null;
-            if (current != null && !current.isLive(slot.now)) {
-                slot.expired = current;
-                current = null;
-            }
-            slot.current = current;
-            final R r = step.apply(slot);
-            if (slot.write != null) {
-                entry.setValue(slot.write);
-            } else if ((slot.remove || slot.expired != null) && entry.exists()) {
-                entry.remove();
-            }
-            return r;
-        });
+        final R result;
+        try {
+            result = store.invoke(key, entry -> {
+                StoredValue current = entry.exists() ? entry.getValue() : null;
+                if (current != null && !current.isLive(slot.now)) {
+                    slot.expired = current;
+                    current = null;
+                }
+                slot.current = current;
+                final R r = step.apply(slot);
+                if (slot.write != null) {
+                    entry.setValue(slot.write);
+                } else if ((slot.remove || slot.expired != null) && entry.exists()) {
+                    entry.remove();
+                }
+                return r;
+            });
+        } catch (final LarderException e) {
+            // codec failures, entries above maxEntrySize, a budget that cannot be met: JSR-107 reports CacheException
+            throw new CacheException(e.getMessage(), e);
+        }
         publish(key, slot);
         return result;
     }
@@ -452,7 +471,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
 
     /** Stores a value that came from the loader: created if absent ({@code replace}: also updated), never written through. */
     private void storeLoaded(final K key, final V value, final boolean replace) {
-        final byte[] bytes = values.toBytes(value);
+        final byte[] bytes = encode(value);
         final boolean stored = atomically(key, slot -> {
             if (!slot.present()) {
                 return slot.create(bytes);
@@ -508,7 +527,12 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
 
     /** A lock-free read; an expired entry found is reclaimed (with its event) and reported as absent. */
     private StoredValue readLive(final K key) {
-        final StoredValue found = store.get(key);
+        final StoredValue found;
+        try {
+            found = store.get(key);
+        } catch (final LarderException e) {
+            throw new CacheException(e.getMessage(), e);
+        }
         if (found == null) {
             return null;
         }
@@ -633,7 +657,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         requireKey(key);
         requireValue(value);
         final long start = startTimer();
-        final byte[] bytes = values.toBytes(value);
+        final byte[] bytes = encode(value);
         final boolean stored = atomically(key, slot -> {
             writeThroughOne(key, value);
             if (slot.present()) {
@@ -656,7 +680,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         requireKey(key);
         requireValue(value);
         final long start = startTimer();
-        final byte[] bytes = values.toBytes(value);
+        final byte[] bytes = encode(value);
         final StoredValue[] old = new StoredValue[1];
         final boolean stored = atomically(key, slot -> {
             writeThroughOne(key, value);
@@ -715,7 +739,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         }
         long stored = 0;
         for (final Map.Entry<K, V> e : toStore.entrySet()) {
-            final byte[] bytes = values.toBytes(e.getValue());
+            final byte[] bytes = encode(e.getValue());
             final boolean s = atomically(e.getKey(), slot -> {
                 if (slot.present()) {
                     slot.update(bytes);
@@ -742,7 +766,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         requireKey(key);
         requireValue(value);
         final long start = startTimer();
-        final byte[] bytes = values.toBytes(value);
+        final byte[] bytes = encode(value);
         final int[] outcome = new int[1]; // 0: present, 1: stored, 2: absent but expired at creation
         atomically(key, slot -> {
             if (slot.present()) {
@@ -860,7 +884,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         requireValue(oldValue);
         requireValue(newValue);
         final long start = startTimer();
-        final byte[] bytes = values.toBytes(newValue);
+        final byte[] bytes = encode(newValue);
         final int[] outcome = new int[1]; // 0: absent, 1: present and different, 2: replaced
         atomically(key, slot -> {
             if (!slot.present()) {
@@ -909,7 +933,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
 
     private StoredValue getAndReplaceInternal(final K key, final V value) {
         final long start = startTimer();
-        final byte[] bytes = values.toBytes(value);
+        final byte[] bytes = encode(value);
         final StoredValue[] old = new StoredValue[1];
         atomically(key, slot -> {
             if (!slot.present()) {
@@ -1142,10 +1166,10 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             hit = existed;
             switch (operation) {
                 case ACCESS -> slot.access(accessDuration());
-                case LOADED -> stored = slot.create(values.toBytes(value));
+                case LOADED -> stored = slot.create(encode(value));
                 case SET -> {
                     writeThroughOne(key, value);
-                    final byte[] bytes = values.toBytes(value);
+                    final byte[] bytes = encode(value);
                     if (existed) {
                         slot.update(bytes);
                         stored = true;
