@@ -77,9 +77,10 @@ class LarderConfigurationTest {
         assertThat(new String(stored.bytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("Ada");
         assertThat(stored.expiresAt()).isEqualTo(StoredValue.ETERNAL);
 
-        final LarderConfiguration<?, ?> seen = cache.getConfiguration(LarderConfiguration.class);
+        @SuppressWarnings("unchecked")
+        final LarderConfiguration<String, String> seen = cache.getConfiguration(LarderConfiguration.class);
         assertThat(seen.getMaxMemory()).isEqualTo(4L << 20);
-        assertThat(seen.getKeyCodec()).isSameAs(Codecs.utf8());
+        assertThat((Object) seen.getKeyCodec()).isSameAs(Codecs.utf8());
 
         m.destroyCache("users");
         assertThat(own.isClosed()).isTrue();
@@ -113,7 +114,7 @@ class LarderConfigurationTest {
     void unwrapRefusesUnrelatedTypes() {
         final CacheManager m = manager("unwrap", null);
         final Cache<String, String> cache = m.createCache("c", new MutableConfiguration<>());
-        assertThat(cache.unwrap(LarderJCache.class)).isSameAs(cache);
+        assertThat((Object) cache.unwrap(LarderJCache.class)).isSameAs(cache);
         assertThat(m.unwrap(LarderCacheManager.class)).isSameAs(m);
         assertThatThrownBy(() -> cache.unwrap(String.class)).isInstanceOf(IllegalArgumentException.class);
     }
