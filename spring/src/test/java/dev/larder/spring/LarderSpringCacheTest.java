@@ -136,7 +136,8 @@ class LarderSpringCacheTest {
         final Cache.ValueWrapper w = cache.get("k");
         assertThat(w).isNotNull();
         assertThat(w.get()).isNull();
-        assertThat((String) cache.get("k", String.class)).isNull();
+        final String typed = cache.get("k", String.class);
+        assertThat(typed).isNull();
         assertThat(((LarderSpringCache) cache).getNativeCache().size()).isEqualTo(1);
         final AtomicInteger loads = new AtomicInteger();
         final Callable<String> loadsNull = () -> {
