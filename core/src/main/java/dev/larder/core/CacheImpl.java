@@ -303,16 +303,25 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
 
         int run(final K key, final boolean claim, final long prepared) {
             final byte[] k = sc.key.byteArray();
-            return store.update(id, k, klen, Store.hash(id, k, klen), this, claim, prepared, name);
+            return store.update(id, k, klen, Store.hash(id, k, klen), this, claim, prepared, name, sc);
         }
     }
 
     /** Writes {@code value} (already encoded, {@code vlen} bytes) with the given deadline. */
     private int putEncoded(final K key, final V value, final Scratch sc, final int klen, final int vlen,
-                           final long deadline, final boolean wantOld, final V[] oldOut) {
+                           final long deadline, final long now, final boolean wantOld, final V[] oldOut) {
         final byte[] k = sc.key.byteArray();
+        if (!wantOld && !hasListeners) {
+            // the common case: nothing needs the old value, so no decision object at all
+            final int r = store.put(id, k, klen, Store.hash(id, k, klen), sc.value.byteArray(), vlen, deadline, now,
+                name, sc);
+            if (recordStats) {
+                puts.increment();
+            }
+            return r;
+        }
         final long prepared = store.prepare(id, k, klen, Store.hash(id, k, klen), sc.value.byteArray(), vlen, deadline,
-            name, false);
+            name, false, sc);
         final Op op = new Op(sc, klen) {
             @Override
             int decide(final boolean present, final DirectBuffer buffer, final int offset, final int length) {
@@ -348,7 +357,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         try {
             final int klen = encodeKey(key, sc);
             final int vlen = encodeValue(value, sc.value, klen);
-            putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(store.now()), false, null);
+            final long now = store.now();
+            putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(now), now, false, null);
         } finally {
             sc.release();
         }
@@ -361,7 +371,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         try {
             final int klen = encodeKey(key, sc);
             final int vlen = encodeValue(value, sc.value, klen);
-            putEncoded(key, value, sc, klen, vlen, store.now() + ttlMs, false, null);
+            final long now = store.now();
+            putEncoded(key, value, sc, klen, vlen, now + ttlMs, now, false, null);
         } finally {
             sc.release();
         }
@@ -387,7 +398,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
             final int klen = encodeKey(key, sc);
             final int vlen = encodeValue(value, sc.value, klen);
             final V[] old = (V[]) new Object[1];
-            final int r = putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(store.now()), true, old);
+            final long now = store.now();
+            final int r = putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(now), now, true, old);
             if (recordStats) {
                 ((r & Store.PRESENT) != 0 ? hits : misses).increment();
             }

@@ -8,31 +8,31 @@ import java.util.concurrent.locks.LockSupport;
  * finished, so the table's pages can be reused (a two-generation scheme, as in RCU).
  *
  * <p>Operations that write through an index table (writers, pinned and scanning readers) call
- * {@link #enter()} and {@link #exit(int)}: one atomic increment and decrement of a counter striped
+ * {@link #enter(Scratch.Frames)} and {@link #exit(int, Scratch.Frames)}: one atomic increment and decrement of a counter striped
  * by thread, of the current generation. {@link #await()} flips the generation and waits until the
  * old one's counters drain to zero. The optimistic read path does not take part: it never writes
  * to index memory, and it rejects anything read from a replaced table by validation.
  *
  * <p>A thread that is itself inside an operation must not wait (it would wait for itself):
- * {@link #inside()} tells, and the caller then defers the reuse instead.
+ * {@link #inside(Scratch.Frames)} tells, and the caller then defers the reuse instead. The
+ * per-thread depth and stripe live in the thread's {@link Scratch.Frames}, which the hot paths
+ * already hold, so entering costs no thread-local lookup of its own.
  */
 final class Quiescence {
-    private static final int STRIPES = 16;
+    static final int STRIPES = 16;
     /** Counters 16 longs (128 bytes) apart: no false sharing between stripes. */
     private static final int PAD = 16;
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private final AtomicLongArray counts = new AtomicLongArray(2 * STRIPES * PAD);
     private volatile int generation;
 
-    private static int stripe() {
-        return (int) (Thread.currentThread().getId() & (STRIPES - 1));
-    }
-
-    /** @return a token for {@link #exit(int)} */
-    int enter() {
-        DEPTH.get()[0]++;
-        final int stripe = stripe();
+    /**
+     * @param self the calling thread's state
+     * @return a token for {@link #exit(int, Scratch.Frames)}
+     */
+    int enter(final Scratch.Frames self) {
+        self.inside++;
+        final int stripe = self.stripe;
         for (;;) {
             final int g = generation;
             final int idx = (g * STRIPES + stripe) * PAD;
@@ -44,14 +44,21 @@ final class Quiescence {
         }
     }
 
-    void exit(final int token) {
+    /**
+     * @param token what {@link #enter(Scratch.Frames)} returned
+     * @param self  the calling thread's state, as given to {@code enter}
+     */
+    void exit(final int token, final Scratch.Frames self) {
         counts.decrementAndGet(token);
-        DEPTH.get()[0]--;
+        self.inside--;
     }
 
-    /** @return whether the calling thread is inside an operation */
-    boolean inside() {
-        return DEPTH.get()[0] > 0;
+    /**
+     * @param self the calling thread's state
+     * @return whether the calling thread is inside an operation
+     */
+    static boolean inside(final Scratch.Frames self) {
+        return self.inside > 0;
     }
 
     /** Waits until every operation that entered before this call has exited. */

@@ -10,6 +10,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Frames form a small per-thread stack, because a reader callback or a compute function may
  * itself call the cache: each operation {@link #acquire()}s a frame and {@link #release()}s it in
  * a {@code finally}.
+ *
+ * <p>The frames object also carries the thread's state in {@link Quiescence} (how deeply it is
+ * inside store operations, and its counter stripe), so that entering and leaving an operation
+ * costs no second thread-local lookup: under a random-access workload the thread-local map's
+ * lines are often evicted from the CPU caches, and each lookup is a chain of dependent misses.
  */
 public final class Scratch {
     private static final ThreadLocal<Frames> LOCAL = ThreadLocal.withInitial(Frames::new);
@@ -47,9 +52,24 @@ public final class Scratch {
         owner.depth--;
     }
 
-    private static final class Frames {
+    /** @return the per-thread state this frame belongs to */
+    Frames frames() {
+        return owner;
+    }
+
+    /** @return the calling thread's per-thread state (one thread-local lookup) */
+    static Frames current() {
+        return LOCAL.get();
+    }
+
+    /** A thread's frames and its {@link Quiescence} state. */
+    static final class Frames {
         Scratch[] stack = new Scratch[0];
         int depth;
+        /** How many store operations this thread is inside (they nest through callbacks). */
+        int inside;
+        /** This thread's counter stripe in {@link Quiescence}. */
+        final int stripe = (int) (Thread.currentThread().getId() & (Quiescence.STRIPES - 1));
 
         Frames() {
             grow();

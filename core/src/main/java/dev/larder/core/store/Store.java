@@ -130,6 +130,12 @@ public final class Store {
     private final Quiescence quiescence = new Quiescence();
     private final java.util.List<HashIndex.Table> deferredTables = new java.util.ArrayList<>();
     private volatile boolean closed;
+    /**
+     * Set once the first entry with a deadline is written (and never cleared): until then active
+     * expiry has nothing to find and skips its index walk, so a cache without TTLs pays nothing for
+     * it. A write racing the flag's first setting is seen by the walk after next at the latest.
+     */
+    private volatile boolean anyDeadline;
     private long expiryCursor;
 
     /**
@@ -199,17 +205,17 @@ public final class Store {
             return;
         }
         closed = true;
-        if (!quiescence.inside()) {
+        if (!Quiescence.inside(Scratch.current())) {
             quiescence.await();
         }
         memory.close();
     }
 
     /** Enters the quiescence scheme, failing if the store is closed (checked inside, so close waits for us). */
-    private int enterOpen() {
-        final int token = quiescence.enter();
+    private int enterOpen(final Scratch.Frames self) {
+        final int token = quiescence.enter(self);
         if (closed) {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
             throw new IllegalStateException("this Larder is closed");
         }
         return token;
@@ -267,6 +273,9 @@ public final class Store {
         if (deadline <= 0) {
             return 0;
         }
+        if (!anyDeadline) {
+            anyDeadline = true; // from now on the active-expiry walk has something to look for
+        }
         final long rel = deadline - timeBase;
         return rel <= 0 ? 1 : Math.min(rel, Entry.MAX_EXPIRY);
     }
@@ -290,11 +299,12 @@ public final class Store {
      */
     public <R> R read(final int cacheId, final byte[] key, final int klen, final long hash,
                       final ValueReader<R> reader, final Scratch sc) {
-        final int token = enterOpen();
+        final Scratch.Frames self = sc.frames();
+        final int token = enterOpen(self);
         try {
             return read0(cacheId, key, klen, hash, reader, sc);
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
     }
 
@@ -383,11 +393,12 @@ public final class Store {
      */
     public <R> R readPinned(final int cacheId, final byte[] key, final int klen, final long hash,
                             final ValueReader<R> reader, final Scratch sc) {
-        final int token = enterOpen();
+        final Scratch.Frames self = sc.frames();
+        final int token = enterOpen(self);
         try {
             return readPinned0(cacheId, key, klen, hash, reader, sc);
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
     }
 
@@ -548,23 +559,43 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
      * @return the entry's global offset
      */
     public long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
-                        final int vlen, final long deadline, final String cacheName, final boolean holdsLock) {
-        final int token = enterOpen();
+                        final int vlen, final long deadline, final String cacheName, final boolean holdsLock,
+                        final Scratch sc) {
+        final Scratch.Frames self = sc.frames();
+        final int token = enterOpen(self);
         try {
-            return prepare0(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock);
+            return prepare(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock, -1, clock.millis());
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
     }
 
-private long prepare0(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
-                        final int vlen, final long deadline, final String cacheName, final boolean holdsLock) {
-        return prepare(cacheId, key, klen, hash, value, vlen, deadline, cacheName, holdsLock, -1);
+    /**
+     * A plain {@code put}: builds the entry from the scratch value and links it in place of any
+     * current one, in one pass through the store (one quiescence section, no mutator callback).
+     * Same effect as {@link #prepare} then {@link #update} with a mutator that always writes.
+     *
+     * @param deadline absolute ms, or 0 for none
+     * @param now      the caller's reading of {@link #now()} (one clock reading per operation)
+     * @return {@link #WRITE} with the {@link #PRESENT} / {@link #EXPIRED} bits of the old entry
+     */
+    public int put(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
+                   final int vlen, final long deadline, final long now, final String cacheName, final Scratch sc) {
+        final Scratch.Frames self = sc.frames();
+        final int token = enterOpen(self);
+        final long prepared;
+        try {
+            prepared = prepare(cacheId, key, klen, hash, value, vlen, deadline, cacheName, false, -1, now);
+        } catch (final RuntimeException | Error e) {
+            quiescence.exit(token, self);
+            throw e;
+        }
+        return update(token, self, cacheId, key, klen, hash, null, true, prepared, deadline, now, cacheName);
     }
 
     private long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
                          final int vlen, final long deadline, final String cacheName, final boolean holdsLock,
-                         final int access) {
+                         final int access, final long now) {
         final int size = Entry.HEADER + klen + vlen;
         if (klen > Entry.MAX_KEY_LENGTH) {
             throw new EntryTooLargeException(String.format(
@@ -580,7 +611,7 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
         buf.putLong(off + Entry.META, Entry.meta(encodeExpiry(deadline),
-            access >= 0 ? access : policy.onInsert(hash, tick(clock.millis()))));
+            access >= 0 ? access : policy.onInsert(hash, tick(now))));
         buf.putInt(off + Entry.VALUE_LENGTH, vlen);
         buf.putShort(off + Entry.KEY_LENGTH, (short) klen);
         buf.putShort(off + Entry.CACHE_ID, (short) cacheId);
@@ -601,11 +632,27 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
      * @return the action taken, with {@link #PRESENT} / {@link #EXPIRED} bits
      */
     public int update(final int cacheId, final byte[] key, final int klen, final long hash, final Mutator mutator,
-                      final boolean claim, final long prepared, final String cacheName) {
+                      final boolean claim, final long prepared, final String cacheName, final Scratch sc) {
+        final Scratch.Frames self = sc.frames();
+        final int token = enterOpen(self); // throws only when closed, and close() has freed every page
+        return update(token, self, cacheId, key, klen, hash, mutator, claim, prepared, -1, clock.millis(), cacheName);
+    }
+
+    /**
+     * {@link #update} from inside a quiescence section that it takes over (and leaves).
+     *
+     * @param mutator  the decision, or {@code null} for "always write" ({@link #put})
+     * @param deadline with a {@code null} mutator, the new entry's deadline
+     * @param started  the clock reading at the start; read again after any wait
+     */
+    private int update(final int entered, final Scratch.Frames self, final int cacheId, final byte[] key,
+                       final int klen, final long hash, final Mutator mutator, final boolean claim, final long prepared,
+                       final long deadline, final long started, final String cacheName) {
         boolean preparedUsed = false;
         int mutatorRetries = 0;
         HashIndex.Table triedToGrow = null;
-        int token = enterOpen();
+        int token = entered;
+        long now = started;
         try {
             for (;;) {
                 final HashIndex.Table t = index.table();
@@ -613,10 +660,11 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                     triedToGrow = t; // once per table: if it cannot grow (no memory), write into it as it is
                     // grow before, not after, the write: growing may drain a page, and the entry
                     // being written must not be the one that pays for it
-                    quiescence.exit(token);
+                    quiescence.exit(token, self);
                     token = -1;
                     grow(t);
-                    token = enterOpen();
+                    token = enterOpen(self);
+                    now = clock.millis();
                     continue;
                 }
                 final long i = lockKey(t, cacheId, key, klen, hash, claim);
@@ -624,14 +672,17 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                     continue; // table changed under us
                 }
                 if (i == ABSENT) {
-                    mutator.decide(false, null, 0, 0, 0);
+                    if (mutator != null) {
+                        mutator.decide(false, null, 0, 0, 0);
+                    }
                     return KEEP;
                 }
                 if (i < 0) { // index too full to claim a slot: grow it, outside our critical section
-                    quiescence.exit(token);
+                    quiescence.exit(token, self);
                     token = -1;
                     grow(t);
-                    token = enterOpen();
+                    token = enterOpen(self);
+                    now = clock.millis();
                     continue;
                 }
                 final long s = t.load(i);
@@ -650,10 +701,12 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                         ob = memory.buffer(oldGlobal);
                         ooff = NativeMemory.offset(oldGlobal);
                         oldMeta = ob.getLong(ooff + Entry.META);
-                        wasExpired = expired(oldMeta, clock.millis());
+                        wasExpired = expired(oldMeta, now);
                         present = !wasExpired;
                     }
-                    if (present) {
+                    if (mutator == null) {
+                        action = WRITE;
+                    } else if (present) {
                         final int vlen = ob.getInt(ooff + Entry.VALUE_LENGTH);
                         action = mutator.decide(true, ob, ooff + Entry.HEADER + klen, vlen, decodeExpiry(Entry.expiry(oldMeta)));
                     } else {
@@ -670,14 +723,15 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                     if (policy.evicts() && mutatorRetries++ < 64) {
                         // other writers' locks (or an index copy that our own lock held up) hid every
                         // candidate: let go of our slot, wait a moment, retry
-                        quiescence.exit(token);
+                        quiescence.exit(token, self);
                         token = -1;
                         if (resizing.get()) {
                             awaitResize(t);
                         } else {
                             Thread.yield();
                         }
-                        token = enterOpen();
+                        token = enterOpen(self);
+                    now = clock.millis();
                         continue;
                     }
                     throw new MemoryBudgetExceededException(String.format(
@@ -685,11 +739,11 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                         maxEntries, cacheName, policy.name()));
                 }
                 if (action == WRITE) {
-                    long expiry = mutator.newExpiry();
+                    long expiry = mutator == null ? deadline : mutator.newExpiry();
                     if (expiry == -1) {
                         expiry = present ? decodeExpiry(Entry.expiry(oldMeta)) : 0;
                     }
-                    final long tick = tick(clock.millis());
+                    final long tick = tick(now);
                     try {
                         if (prepared >= 0) {
                             newGlobal = prepared;
@@ -700,15 +754,16 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
                         } else {
                             newAccess = present ? policy.onUpdate(Entry.access(oldMeta), hash, tick) : policy.onInsert(hash, tick);
                             newGlobal = prepare(cacheId, key, klen, hash, mutator.newValueBytes(), mutator.newValueLength(),
-                                expiry, cacheName, true, newAccess);
+                                expiry, cacheName, true, newAccess, now);
                         }
                     } catch (final RuntimeException | Error e) {
                         unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
                         if (e == RETRY_AFTER_RESIZE) {
-                            quiescence.exit(token);
+                            quiescence.exit(token, self);
                             token = -1;
                             awaitResize(t);
-                            token = enterOpen();
+                            token = enterOpen(self);
+                    now = clock.millis();
                             mutatorRetries++;
                             if (mutatorRetries > 1000) {
                                 throw new MemoryBudgetExceededException("no room found while the index was being resized");
@@ -743,14 +798,14 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
         } finally {
             if (prepared >= 0 && !preparedUsed) {
                 if (token < 0) {
-                    token = quiescence.enter(); // so that close() cannot free the memory under us
+                    token = quiescence.enter(self); // so that close() cannot free the memory under us
                 }
                 if (!closed) {
                     freeEntry(prepared);
                 }
             }
             if (token >= 0) {
-                quiescence.exit(token);
+                quiescence.exit(token, self);
             }
         }
     }
@@ -790,11 +845,12 @@ private long prepare0(final int cacheId, final byte[] key, final int klen, final
      * @return the previous deadline (0 for none), or -1 if absent
      */
     public long setExpiry(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
-        final int token = enterOpen();
+        final Scratch.Frames self = Scratch.current();
+        final int token = enterOpen(self);
         try {
             return setExpiry0(cacheId, key, klen, hash, deadline);
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
     }
 
@@ -928,9 +984,10 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
             return;
         }
         HashIndex.Table replaced = null;
+        final Scratch.Frames self = Scratch.current();
         int token = -1;
         try {
-            token = enterOpen(); // so that close() waits for the copy
+            token = enterOpen(self); // so that close() waits for the copy
             if (index.table() != t) {
                 return;
             }
@@ -997,7 +1054,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         } finally {
             resizing.set(false);
             if (token >= 0) {
-                quiescence.exit(token);
+                quiescence.exit(token, self);
             }
         }
         if (replaced != null) {
@@ -1013,7 +1070,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
     private void retireTable(final HashIndex.Table t) {
         synchronized (deferredTables) {
             deferredTables.add(t);
-            if (quiescence.inside()) {
+            if (Quiescence.inside(Scratch.current())) {
                 return;
             }
         }
@@ -1524,15 +1581,19 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
      * @return how many entries were reclaimed
      */
     public int expireStep(final int slots) {
-        final int token = enterOpen();
+        final Scratch.Frames self = Scratch.current();
+        final int token = enterOpen(self);
         try {
             return expireStep0(slots);
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
     }
 
 private int expireStep0(final int slots) {
+        if (!anyDeadline) {
+            return 0; // no entry has ever had a deadline: walking the index would find nothing
+        }
         final HashIndex.Table t = index.table();
         final long now = clock.millis();
         int reclaimed = 0;
@@ -1592,11 +1653,12 @@ private int expireStep0(final int slots) {
      */
     public long removeWhere(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
         final long removed;
-        final int token = enterOpen();
+        final Scratch.Frames self = Scratch.current();
+        final int token = enterOpen(self);
         try {
             removed = removeWhere0(cacheId, now, expiredOnly, visitor);
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
         if (removed > 0) {
             shrinkIfSparse();
@@ -1689,11 +1751,12 @@ private long removeWhere0(final int cacheId, final long now, final boolean expir
      * @return the slot to continue from, or -1 when done
      */
     public long scan(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
-        final int token = enterOpen();
+        final Scratch.Frames self = Scratch.current();
+        final int token = enterOpen(self);
         try {
             return scan0(cacheId, from, max, visitor, view);
         } finally {
-            quiescence.exit(token);
+            quiescence.exit(token, self);
         }
     }
 
