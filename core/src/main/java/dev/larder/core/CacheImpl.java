@@ -45,6 +45,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     private final LongAdder expirations = new LongAdder();
     private final CopyOnWriteArrayList<CacheEntryListener<? super K, ? super V>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean hasListeners;
+    private volatile boolean destroyed;
 
     CacheImpl(final Larder larder, final Store store, final int id, final String name, final Codec<K> keyCodec,
               final Codec<V> valueCodec, final CacheOptions options) {
@@ -87,6 +88,20 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         if (larder.isClosed()) {
             throw new IllegalStateException("this Larder is closed (cache '" + name + "')");
         }
+        if (destroyed) {
+            throw new IllegalStateException("cache '" + name + "' was destroyed");
+        }
+    }
+
+    /** Marks this cache destroyed (every later call throws) and detaches it from the store. */
+    void detach() {
+        destroyed = true;
+        store.detachCache(id, name);
+    }
+
+    /** @return how many entries the sweep after {@link #detach()} removed */
+    long sweep() {
+        return store.sweepDestroyed(id);
     }
 
     private int encodeKey(final K key, final Scratch sc) {

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * One off-heap store with a hard memory budget, holding any number of named {@link Cache}s.
@@ -40,6 +43,7 @@ public final class Larder implements AutoCloseable {
     private final Store store;
     private final Map<String, CacheImpl<?, ?>> caches = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
+    private final List<Consumer<? super Cache<?, ?>>> creationListeners = new CopyOnWriteArrayList<>();
     private final ExpiryDaemon expiryDaemon;
 
     private Larder(final Builder builder) {
@@ -90,6 +94,7 @@ public final class Larder implements AutoCloseable {
         Objects.requireNonNull(keyCodec, "key codec must not be null");
         Objects.requireNonNull(valueCodec, "value codec must not be null");
         store.checkOpen();
+        final CacheImpl<K, V> created;
         synchronized (registryLock) {
             final CacheImpl<?, ?> existing = caches.get(name);
             if (existing != null) {
@@ -98,11 +103,72 @@ public final class Larder implements AutoCloseable {
             }
             final CacheOptions effective = options == null ? CacheOptions.defaults() : options;
             final int id = store.registerCache(name);
-            final CacheImpl<K, V> cache = new CacheImpl<>(this, store, id, name, keyCodec, valueCodec, effective);
-            store.attach(id, cache);
-            caches.put(name, cache);
-            return cache;
+            created = new CacheImpl<>(this, store, id, name, keyCodec, valueCodec, effective);
+            store.attach(id, created);
+            caches.put(name, created);
         }
+        for (final Consumer<? super Cache<?, ?>> listener : creationListeners) {
+            listener.accept(created); // outside the lock: a listener may look up or create caches
+        }
+        return created;
+    }
+
+    /**
+     * Returns the existing cache with this name, whatever its codecs.
+     *
+     * @param name the cache's name
+     * @return the cache, or empty if no cache of that name exists
+     */
+    public Optional<Cache<?, ?>> findCache(final String name) {
+        Objects.requireNonNull(name, "cache name must not be null");
+        store.checkOpen();
+        return Optional.ofNullable(caches.get(name));
+    }
+
+    /** @return the caches that exist now, sorted by name (a snapshot) */
+    public List<Cache<?, ?>> caches() {
+        store.checkOpen();
+        final List<Cache<?, ?>> list = new ArrayList<>(caches.values());
+        list.sort(java.util.Comparator.comparing(Cache::name));
+        return Collections.unmodifiableList(list);
+    }
+
+    /**
+     * Calls {@code listener} with every cache created from now on, right after its creation, on the
+     * creating thread (for example to register metrics for caches created later). Caches that exist
+     * already are not passed: use {@link #caches()} for those.
+     *
+     * @param listener called once per new cache; an exception it throws reaches the creating caller,
+     *                 and the cache stays created
+     */
+    public void onCacheCreated(final Consumer<? super Cache<?, ?>> listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        store.checkOpen();
+        creationListeners.add(listener);
+    }
+
+    /**
+     * Destroys a cache: removes all of its entries (no listener events) and its name, so that
+     * {@link #cache} creates a new, empty cache under that name (with any codecs). Every later call
+     * on the destroyed cache object throws {@link IllegalStateException}. A Larder can create at
+     * most 65,535 caches in its lifetime, destroyed ones included.
+     *
+     * @param name the cache's name
+     * @return whether a cache of that name existed
+     */
+    public boolean destroyCache(final String name) {
+        Objects.requireNonNull(name, "cache name must not be null");
+        store.checkOpen();
+        final CacheImpl<?, ?> cache;
+        synchronized (registryLock) {
+            cache = caches.remove(name);
+            if (cache == null) {
+                return false;
+            }
+            cache.detach();
+        }
+        cache.sweep(); // outside the lock: it waits for operations in flight, which may want the lock
+        return true;
     }
 
     /** @return the names of the caches created so far, sorted */

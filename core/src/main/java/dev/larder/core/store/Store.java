@@ -126,6 +126,8 @@ public final class Store {
     private final AtomicReferenceArray<CacheHooks> hooks = new AtomicReferenceArray<>(Entry.MAX_CACHES + 1);
     private final LongAdder[] sizes = new LongAdder[Entry.MAX_CACHES + 1];
     private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+    /** The highest cache id given out; ids of destroyed caches are never reused. */
+    private int lastId;
     private final long maxEntries;
     private final Quiescence quiescence = new Quiescence();
     private final java.util.List<HashIndex.Table> deferredTables = new java.util.ArrayList<>();
@@ -167,10 +169,12 @@ public final class Store {
         if (existing != null) {
             return existing;
         }
-        final int id = ids.size() + 1;
+        final int id = lastId + 1;
         if (id > Entry.MAX_CACHES) {
-            throw new IllegalStateException(String.format("a Larder holds at most %,d caches", Entry.MAX_CACHES));
+            throw new IllegalStateException(String.format(
+                "a Larder can create at most %,d caches in its lifetime (destroyed caches included)", Entry.MAX_CACHES));
         }
+        lastId = id;
         ids.put(name, id);
         sizes[id] = new LongAdder();
         return id;
@@ -182,6 +186,40 @@ public final class Store {
      */
     public void attach(final int id, final CacheHooks hooks) {
         this.hooks.set(id, hooks);
+    }
+
+    /**
+     * First half of destroying a cache: frees its name (a new cache of that name gets a new id)
+     * and detaches its hooks. Inserting a new key into a cache requires its hooks, so from now on
+     * no insert into it can start. Follow with {@link #sweepDestroyed}.
+     *
+     * @param id   the cache id
+     * @param name its name
+     */
+    public void detachCache(final int id, final String name) {
+        checkOpen();
+        synchronized (this) {
+            ids.remove(name, id);
+        }
+        hooks.set(id, null);
+    }
+
+    /**
+     * Second half of destroying a cache: waits until the inserts already past the check in
+     * {@link #detachCache} have finished, then removes every entry of the cache. From inside a
+     * callback (a listener, a compute function) the thread cannot wait for itself: the sweep then
+     * runs without that wait, and an insert racing it may leave an entry that only eviction removes.
+     * Must not be called while holding a lock that store operations take.
+     *
+     * @param id the detached cache's id
+     * @return how many entries were removed
+     */
+    public long sweepDestroyed(final int id) {
+        checkOpen();
+        if (!Quiescence.inside(Scratch.current())) {
+            quiescence.await();
+        }
+        return removeWhere(id, clock.millis(), false, null);
     }
 
     /** @throws IllegalStateException if closed */
@@ -718,6 +756,10 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
                 }
                 long newGlobal = -1;
                 int newAccess = -1;
+                if (action == WRITE && !present && hooks.get(cacheId) == null) {
+                    unlock(t, i, s, claimed, hadEntry && wasExpired, cacheId, oldGlobal);
+                    throw new IllegalStateException("cache '" + cacheName + "' was destroyed");
+                }
                 if (action == WRITE && !present && !wasExpired && maxEntries > 0 && !makeRoomForOne()) {
                     unlock(t, i, s, claimed, false, cacheId, oldGlobal);
                     if (policy.evicts() && mutatorRetries++ < 64) {

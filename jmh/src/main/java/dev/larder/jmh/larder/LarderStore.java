@@ -37,8 +37,10 @@ public class LarderStore implements StoreAdapter {
      * @param budget  maxMemory in bytes
      * @param variant a comma-separated subset of {@code noeviction} (the {@code noeviction}
      *                policy: reads never update the access word), {@code nostats}
-     *                ({@code recordStats(false)}), {@code noexpiry} (no active-expiry thread); empty
-     *                for the defaults
+     *                ({@code recordStats(false)}), {@code noexpiry} (no active-expiry thread),
+     *                {@code full} ({@code maxEntries} = the number of keys, so the prefilled cache is
+     *                exactly full and w-tinylfu builds its frequency sketch at once: every read pays
+     *                the sketch increment, as in a cache that evicts); empty for the defaults
      */
     public LarderStore(final byte[][] keys, final long budget, final String variant) {
         final java.util.Set<String> v = new java.util.HashSet<>(java.util.Arrays.asList(variant.split(",")));
@@ -49,6 +51,12 @@ public class LarderStore implements StoreAdapter {
         }
         if (v.remove("noexpiry")) {
             b.expiryInterval(Duration.ZERO);
+        }
+        if (v.remove("full")) {
+            if (keys == null) {
+                throw new IllegalArgumentException("variant 'full' needs the keys (it sets maxEntries to their count)");
+            }
+            b.maxEntries(keys.length);
         }
         final boolean stats = !v.remove("nostats");
         if (!v.isEmpty()) {
