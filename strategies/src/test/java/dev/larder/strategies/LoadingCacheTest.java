@@ -99,7 +99,7 @@ class LoadingCacheTest {
 
     @SuppressWarnings("unchecked")
     private static LoadingCache<String, String>[] newArray() {
-        return new LoadingCache[1];
+        return (LoadingCache<String, String>[]) new LoadingCache<?, ?>[1];
     }
 
     @Test

@@ -421,7 +421,7 @@ class WriteBehindCacheTest {
 
     @SuppressWarnings("unchecked")
     private static WriteBehindCache<String, String>[] newArray() {
-        return new WriteBehindCache[1];
+        return (WriteBehindCache<String, String>[]) new WriteBehindCache<?, ?>[1];
     }
 
     @Test
