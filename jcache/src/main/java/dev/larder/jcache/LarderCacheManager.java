@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CountDownLatch;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -32,6 +32,13 @@ import javax.cache.spi.CachingProvider;
  * </table>
  * A cache created from a {@link LarderConfiguration} with a budget or a policy of its own gets a
  * store of its own instead.
+ *
+ * <p>In the shared store a JCache cache is the Larder cache of the same name, so
+ * {@link Larder#caches()} and {@link Larder#findCache(String)} on the shared store list the
+ * manager's caches under their JCache names. Destroying or closing a cache destroys its Larder
+ * cache ({@link Larder#destroyCache(String)}), which frees the name for a later
+ * {@code createCache}. A store creates at most 65,535 caches in its life (destroyed ones
+ * included), which bounds how many times one manager can call {@code createCache} for the shared store.
  */
 public final class LarderCacheManager implements CacheManager {
 
@@ -48,7 +55,8 @@ public final class LarderCacheManager implements CacheManager {
     private final Properties properties;
     private final Map<String, LarderJCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final Object lock = new Object();
-    private final AtomicLong generation = new AtomicLong();
+    /** Names whose previous cache is being released; a new cache of that name waits for it. */
+    private final Map<String, CountDownLatch> releasing = new ConcurrentHashMap<>();
     private Larder shared;
     private volatile boolean closed;
 
@@ -94,31 +102,52 @@ public final class LarderCacheManager implements CacheManager {
         requireOpen();
         Objects.requireNonNull(cacheName, "cache name must not be null");
         Objects.requireNonNull(configuration, "configuration must not be null");
-        synchronized (lock) {
-            requireOpen();
-            if (caches.containsKey(cacheName)) {
-                throw new CacheException("a cache named '" + cacheName + "' already exists in " + uri);
-            }
-            final LarderConfiguration<K, V> config = new LarderConfiguration<>(configuration);
-            final boolean own = config.wantsOwnStore();
-            final Larder larder = own
-                ? buildLarder(config.getMaxMemory() > 0 ? config.getMaxMemory() : sharedBudget(),
-                    config.getEvictionPolicy() != null ? config.getEvictionPolicy() : sharedPolicy())
-                : shared();
-            // A Larder cannot drop a named cache, so each incarnation of a JCache name gets a fresh Larder name.
-            final String storeName = cacheName + "#" + generation.incrementAndGet();
-            final LarderJCache<K, V> cache;
-            try {
-                cache = new LarderJCache<>(this, cacheName, config, larder, own, storeName);
-            } catch (final RuntimeException e) {
-                if (own) {
-                    larder.close();
+        while (true) {
+            final CountDownLatch previous;
+            synchronized (lock) {
+                requireOpen();
+                if (caches.containsKey(cacheName)) {
+                    throw new CacheException("a cache named '" + cacheName + "' already exists in " + uri);
                 }
-                throw e instanceof CacheException ? e : new CacheException("cannot create cache '" + cacheName + "': " + e, e);
+                previous = releasing.get(cacheName);
+                if (previous == null) {
+                    return create(cacheName, configuration);
+                }
             }
-            caches.put(cacheName, cache);
-            return cache;
+            // The previous cache of this name is still destroying its Larder cache: wait, then try again.
+            try {
+                previous.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CacheException("interrupted while cache '" + cacheName + "' was being destroyed", e);
+            }
         }
+    }
+
+    /** Creates and registers the cache; called with {@link #lock} held. */
+    private <K, V> Cache<K, V> create(final String cacheName, final Configuration<K, V> configuration) {
+        final LarderConfiguration<K, V> config = new LarderConfiguration<>(configuration);
+        final boolean own = config.wantsOwnStore();
+        final Larder larder = own
+            ? buildLarder(config.getMaxMemory() > 0 ? config.getMaxMemory() : sharedBudget(),
+                config.getEvictionPolicy() != null ? config.getEvictionPolicy() : sharedPolicy())
+            : shared();
+        if (!own && larder.findCache(cacheName).isPresent()) {
+            // Someone created a cache of this name directly on the unwrapped shared store.
+            throw new CacheException("the shared store of " + uri + " already holds a Larder cache named '" + cacheName
+                + "' that was not created through JCache");
+        }
+        final LarderJCache<K, V> cache;
+        try {
+            cache = new LarderJCache<>(this, cacheName, config, larder, own);
+        } catch (final RuntimeException e) {
+            if (own) {
+                larder.close();
+            }
+            throw e instanceof CacheException ? e : new CacheException("cannot create cache '" + cacheName + "': " + e, e);
+        }
+        caches.put(cacheName, cache);
+        return cache;
     }
 
     private long sharedBudget() {
@@ -190,16 +219,17 @@ public final class LarderCacheManager implements CacheManager {
         return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
     }
 
+    /**
+     * Destroys the cache: closes it and destroys its Larder cache (entries and name), so the name
+     * can be used again by {@link #createCache}.
+     */
     @Override
     public void destroyCache(final String cacheName) {
         requireOpen();
         Objects.requireNonNull(cacheName, "cache name must not be null");
-        final LarderJCache<?, ?> cache;
-        synchronized (lock) {
-            cache = caches.remove(cacheName);
-        }
+        final LarderJCache<?, ?> cache = caches.get(cacheName);
         if (cache != null) {
-            cache.shutdown(true);
+            release(cache);
         }
     }
 
@@ -223,10 +253,27 @@ public final class LarderCacheManager implements CacheManager {
         }
     }
 
-    /** Called by a cache that is being closed on its own. */
-    void forget(final LarderJCache<?, ?> cache) {
+    /**
+     * Removes {@code cache} from this manager and shuts it down, destroying its Larder cache. Called
+     * by {@link #destroyCache} and by a cache closed on its own. A {@code createCache} of the same
+     * name meanwhile waits until the Larder name is free again; the shutdown itself runs without
+     * {@link #lock}, because destroying a Larder cache waits for the store's operations in flight.
+     */
+    void release(final LarderJCache<?, ?> cache) {
+        final CountDownLatch done = new CountDownLatch(1);
         synchronized (lock) {
-            caches.remove(cache.getName(), cache);
+            if (closed || !caches.remove(cache.getName(), cache)) {
+                return; // already released, or the whole manager is closing (it shuts the cache down)
+            }
+            releasing.put(cache.getName(), done);
+        }
+        try {
+            cache.shutdown(true);
+        } finally {
+            synchronized (lock) {
+                releasing.remove(cache.getName(), done);
+            }
+            done.countDown();
         }
     }
 
@@ -249,7 +296,7 @@ public final class LarderCacheManager implements CacheManager {
         RuntimeException failure = null;
         for (final LarderJCache<?, ?> cache : toClose) {
             try {
-                cache.shutdown(false);
+                cache.shutdown(false); // the store is closed right after: no need to destroy each Larder cache
             } catch (final RuntimeException e) {
                 failure = failure == null ? e : failure;
             }

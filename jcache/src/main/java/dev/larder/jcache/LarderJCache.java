@@ -100,7 +100,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
 
     @SuppressWarnings("unchecked")
     LarderJCache(final LarderCacheManager manager, final String name, final LarderConfiguration<K, V> configuration,
-                 final Larder larder, final boolean ownsLarder, final String storeName) {
+                 final Larder larder, final boolean ownsLarder) {
         this.manager = manager;
         this.name = name;
         this.configuration = configuration;
@@ -119,7 +119,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         for (final CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
             listeners.add(new ListenerRegistration<>(listener));
         }
-        this.store = larder.cache(storeName, keyCodec, StoredValue.StoredValueCodec.INSTANCE,
+        this.store = larder.cache(name, keyCodec, StoredValue.StoredValueCodec.INSTANCE,
             CacheOptions.defaults().maxEntrySize(configuration.getMaxEntrySize()));
         this.statistics = new LarderCacheStatistics(() -> closed ? 0 : store.stats().evictions());
         this.configurationBean = new LarderCacheMXBean(configuration);
@@ -1339,26 +1339,38 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         return closed;
     }
 
-    /** Closes this cache and tells its manager, which no longer returns it. */
+    /**
+     * Closes this cache: its manager no longer returns it, and its entries are dropped with its
+     * Larder cache (a local cache has no other copy of them), so the name can be created again.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        manager.forget(this);
-        shutdown(false);
+        manager.release(this);
+        shutdown(false); // if the manager is closing it already, this is a no-op or its own shutdown
     }
 
-    /** Releases everything this cache holds; {@code destroy} also drops its entries first. */
-    void shutdown(final boolean destroy) {
+    /**
+     * Releases everything this cache holds. {@code destroyStoreCache}: also destroy the Larder cache
+     * (entries and name) when the store outlives this cache, i.e. it is the manager's shared store;
+     * a store of the cache's own is simply closed.
+     */
+    void shutdown(final boolean destroyStoreCache) {
         synchronized (lifecycleLock) {
             if (closed) {
                 return;
             }
-            if (!larder.isClosed()) {
-                store.clear();
-            }
             closed = true;
+            RuntimeException failure = null;
+            if (destroyStoreCache && !ownsLarder && !larder.isClosed()) {
+                try {
+                    larder.destroyCache(name);
+                } catch (final RuntimeException e) {
+                    failure = e; // finish releasing the rest first
+                }
+            }
             Jmx.unregister(statisticsName);
             Jmx.unregister(configurationName);
             if (asyncExecutor != null) {
@@ -1377,6 +1389,10 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             ListenerRegistration.closeQuietly(expiry);
             if (ownsLarder) {
                 larder.close();
+            }
+            if (failure != null) {
+                throw failure instanceof CacheException ? failure
+                    : new CacheException("cannot destroy the Larder cache of '" + name + "': " + failure, failure);
             }
         }
     }
