@@ -178,6 +178,85 @@ class LarderMetricsTest {
     }
 
     @Test
+    void monitorAllBindsExistingCachesAndCachesCreatedLater() {
+        final Cache<String, String> early = larder.cache("early", Codecs.utf8(), Codecs.utf8());
+        early.put("e", "1");
+        LarderMetrics.monitorAll(registry, larder, "main", "app", "shop");
+
+        final Cache<String, String> late = larder.cache("late", Codecs.utf8(), Codecs.utf8(),
+            CacheOptions.defaults().expireAfterWrite(Duration.ofSeconds(5)));
+        late.put("a", "Ada");
+        late.put("b", "Barbara");
+        late.put("c", "Claude");
+        late.get("a");
+        late.get("nobody");
+        late.remove("b");
+        early.get("e");
+
+        final String[] t = {"cache", "late", "cache.manager", "main", "app", "shop"};
+        assertThat(counter("cache.puts", t)).isEqualTo(3);
+        assertThat(counter("cache.gets", concat(t, "result", "hit"))).isEqualTo(1);
+        assertThat(counter("cache.gets", concat(t, "result", "miss"))).isEqualTo(1);
+        assertThat(counter("cache.removals", t)).isEqualTo(1);
+        assertThat(gauge("cache.size", t)).isEqualTo(2);
+        now.addAndGet(Duration.ofSeconds(6).toMillis());
+        assertThat(larder.runMaintenance()).isEqualTo(2);
+        assertThat(counter("cache.expirations", t)).isEqualTo(2);
+        assertThat(gauge("cache.size", t)).isZero();
+
+        assertThat(counter("cache.puts", "cache", "early", "cache.manager", "main")).isEqualTo(1);
+        assertThat(counter("cache.gets", "cache", "early", "result", "hit")).isEqualTo(1);
+        assertThat(gauge("larder.caches", "cache.manager", "main", "app", "shop")).isEqualTo(2);
+        // Each cache is bound once: one cache.puts per cache.
+        assertThat(registry.get("cache.puts").functionCounters()).hasSize(2);
+    }
+
+    @Test
+    void aCacheCreatedUnderADestroyedOnesNameReplacesItsMeters() {
+        LarderMetrics.monitorAll(registry, larder, "main");
+        final Cache<String, String> first = larder.cache("sessions", Codecs.utf8(), Codecs.utf8());
+        first.put("s1", "x");
+        first.put("s2", "y");
+        assertThat(counter("cache.puts", "cache", "sessions")).isEqualTo(2);
+
+        assertThat(larder.destroyCache("sessions")).isTrue();
+        final Cache<Long, Long> second = larder.cache("sessions", Codecs.int64(), Codecs.int64());
+        second.put(1L, 1L);
+
+        // The new cache's values, not the destroyed one's (Micrometer would return the old meters otherwise).
+        assertThat(counter("cache.puts", "cache", "sessions")).isEqualTo(1);
+        assertThat(gauge("cache.size", "cache", "sessions")).isEqualTo(1);
+        assertThat(registry.get("cache.puts").functionCounters()).hasSize(1);
+        assertThat(registry.get("cache.gets").functionCounters()).hasSize(2);
+    }
+
+    @Test
+    void aDestroyedCachesMetersGoAtTheNextCreation() {
+        LarderMetrics.monitorAll(registry, larder, "main");
+        larder.cache("gone", Codecs.utf8(), Codecs.utf8()).put("k", "v");
+        assertThat(counter("cache.puts", "cache", "gone")).isEqualTo(1); // a scrape before the destruction
+        larder.destroyCache("gone");
+        assertThat(gauge("larder.caches", "cache.manager", "main")).isZero();
+        // Core does not announce destruction: the meters stay, with the last values they read, ...
+        assertThat(counter("cache.puts", "cache", "gone")).isEqualTo(1);
+
+        larder.cache("other", Codecs.utf8(), Codecs.utf8());
+
+        // ... until the next cache is created in the Larder.
+        assertThat(registry.find("cache.puts").tag("cache", "gone").functionCounter()).isNull();
+        assertThat(registry.find("cache.puts").tag("cache", "other").functionCounter()).isNotNull();
+    }
+
+    @Test
+    void monitorAllStopsBindingOnceTheRegistryIsClosed() {
+        LarderMetrics.monitorAll(registry, larder, "main");
+        registry.close();
+        final Cache<String, String> after = larder.cache("after", Codecs.utf8(), Codecs.utf8());
+        after.put("k", "v"); // creating and using caches still works
+        assertThat(registry.find("cache.puts").tag("cache", "after").functionCounter()).isNull();
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         final Cache<String, String> one = larder.cache("one", Codecs.utf8(), Codecs.utf8());
         final Cache<String, String> two = larder.cache("two", Codecs.utf8(), Codecs.utf8());
