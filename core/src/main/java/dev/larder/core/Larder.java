@@ -48,7 +48,8 @@ public final class Larder implements AutoCloseable {
 
     private Larder(final Builder builder) {
         final EvictionPolicy policy = builder.policy != null ? builder.policy : EvictionPolicies.wTinyLfu();
-        this.store = new Store(new StoreConfig(builder.maxMemory, policy, builder.clock, builder.maxEntries));
+        this.store = new Store(new StoreConfig(builder.maxMemory, policy, builder.clock, builder.maxEntries,
+            builder.expectedEntries));
         this.expiryDaemon = builder.expiryInterval.isZero() ? null : new ExpiryDaemon(this, builder.expiryInterval);
         if (expiryDaemon != null) {
             expiryDaemon.start();
@@ -251,8 +252,27 @@ public final class Larder implements AutoCloseable {
         private LarderClock clock = LarderClock.SYSTEM;
         private Duration expiryInterval = DEFAULT_EXPIRY_INTERVAL;
         private long maxEntries;
+        private long expectedEntries;
 
         private Builder() {
+        }
+
+        /**
+         * Sizes the index for this many entries up front (as Caffeine's {@code initialCapacity}
+         * or Chronicle Map's {@code entries}): no index copy while the Larder fills up to it, and
+         * an index loaded to 75% at that count instead of 50-80% after growing by itself, which
+         * saves native memory per entry. The index pages count against {@link #maxMemory}; the
+         * index may still grow past this count. Without it the index starts at 8 KiB and grows.
+         *
+         * @param entries expected entries over all caches; positive
+         * @return this builder
+         */
+        public Builder expectedEntries(final long entries) {
+            if (entries <= 0) {
+                throw new IllegalArgumentException("expectedEntries must be positive, was " + entries);
+            }
+            this.expectedEntries = entries;
+            return this;
         }
 
         /**

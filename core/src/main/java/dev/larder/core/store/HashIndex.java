@@ -165,6 +165,17 @@ final class HashIndex {
         return (wanted + slotsPerPage - 1) / slotsPerPage * slotsPerPage;
     }
 
+    /**
+     * Load at which a table sized up front for an expected number of entries holds them: below
+     * {@link #MAX_LOAD}, so filling it to the expected count never triggers a copy.
+     */
+    static final double PRESIZED_LOAD = 0.75;
+
+    /** @return the capacity for a table sized up front for {@code expected} entries */
+    static long capacityForExpected(final long expected, final NativeMemory memory) {
+        return capacityFor((long) Math.ceil(expected / PRESIZED_LOAD * TARGET_LOAD), memory);
+    }
+
     /** The smallest table, and the step of small tables' sizes: 1,024 slots (8 KiB). */
     static final long MIN_CAPACITY = 1024;
 }

@@ -150,10 +150,22 @@ public final class Store {
         this.clock = config.clock();
         this.timeBase = clock.millis() - 1;
         this.maxEntries = config.maxEntries();
-        policy.configure(maxEntries > 0 ? maxEntries : Math.max(1024, memory.limit / 128));
-        final long initialCapacity = HashIndex.MIN_CAPACITY;
-        final int page = slabs.acquireIndexPage();
-        final HashIndex.Table table = new HashIndex.Table(initialCapacity, new int[] {page}, memory);
+        final long expected = config.expectedEntries();
+        policy.configure(maxEntries > 0 ? maxEntries : expected > 0 ? expected : Math.max(1024, memory.limit / 128));
+        final long initialCapacity = expected > 0 ? HashIndex.capacityForExpected(expected, memory) : HashIndex.MIN_CAPACITY;
+        final int pageCount = HashIndex.pagesFor(initialCapacity, memory);
+        if ((long) pageCount * memory.pageSize > memory.limit / 2) {
+            memory.close();
+            throw new IllegalArgumentException(String.format(
+                "expectedEntries of %,d needs an index of %,d bytes, more than half of maxMemory (%,d bytes): "
+                    + "raise maxMemory or lower expectedEntries", expected, (long) pageCount * memory.pageSize,
+                memory.limit));
+        }
+        final int[] pages = new int[pageCount];
+        for (int k = 0; k < pageCount; k++) {
+            pages[k] = slabs.acquireIndexPage();
+        }
+        final HashIndex.Table table = new HashIndex.Table(initialCapacity, pages, memory);
         table.zero(memory.pageSize);
         this.index = new HashIndex(table);
     }
@@ -1666,7 +1678,12 @@ private int expireStep0(final int slots) {
         return reclaimed;
     }
 
-    /** @return the index capacity in slots */
+    /** @return the native page size in bytes */
+    public int pageSize() {
+        return memory.pageSize;
+    }
+
+    /** @return the index table's current slot count */
     public long indexCapacity() {
         return index.table().capacity;
     }

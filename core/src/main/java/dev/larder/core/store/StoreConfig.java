@@ -17,6 +17,7 @@ public final class StoreConfig {
     private final EvictionPolicy policy;
     private final LarderClock clock;
     private final long maxEntries;
+    private final long expectedEntries;
 
     /**
      * @param maxMemory the hard budget in bytes for every native byte the store holds
@@ -34,6 +35,22 @@ public final class StoreConfig {
      * @param maxEntries the most entries held (over all caches), or 0 for no count bound
      */
     public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock, final long maxEntries) {
+        this(maxMemory, policy, clock, maxEntries, 0);
+    }
+
+    /**
+     * @param maxMemory       the hard budget in bytes for every native byte the store holds
+     * @param policy          the eviction policy
+     * @param clock           the time source
+     * @param maxEntries      the most entries held (over all caches), or 0 for no count bound
+     * @param expectedEntries how many entries to size the index for up front, or 0 to start small
+     */
+    public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock, final long maxEntries,
+                       final long expectedEntries) {
+        if (expectedEntries < 0) {
+            throw new IllegalArgumentException("expectedEntries must not be negative, was " + expectedEntries);
+        }
+        this.expectedEntries = expectedEntries;
         if (maxMemory < MIN_MEMORY) {
             throw new IllegalArgumentException(String.format("maxMemory must be at least %,d bytes, was %,d", MIN_MEMORY, maxMemory));
         }
@@ -44,6 +61,11 @@ public final class StoreConfig {
             throw new IllegalArgumentException("maxEntries must not be negative, was " + maxEntries);
         }
         this.maxEntries = maxEntries;
+    }
+
+    /** @return the entries to size the index for up front, or 0 */
+    public long expectedEntries() {
+        return expectedEntries;
     }
 
     /** @return the entry-count bound, or 0 for none */
