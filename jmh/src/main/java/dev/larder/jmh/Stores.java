@@ -52,7 +52,9 @@ public final class Stores {
                 // Diagnostic variants, e.g. "larder+noeviction,nostats" or "larder-zerocopy+noexpiry".
                 final int plus = name.indexOf('+');
                 if (plus > 0 && name.substring(0, plus).equals(LARDER)) {
-                    return larder("dev.larder.jmh.larder.LarderStore", keys, name.substring(plus + 1));
+                    // "presized" is sized from the keys; without them (footprint runs) from the entry count
+                    final String variant = name.substring(plus + 1).replace("presized", "presized:" + entries);
+                    return larder("dev.larder.jmh.larder.LarderStore", keys, variant);
                 }
                 if (plus > 0 && name.substring(0, plus).equals(LARDER_ZERO_COPY)) {
                     return larder("dev.larder.jmh.larder.LarderZeroCopyStore", keys, name.substring(plus + 1));

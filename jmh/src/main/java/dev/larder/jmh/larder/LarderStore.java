@@ -40,7 +40,9 @@ public class LarderStore implements StoreAdapter {
      *                ({@code recordStats(false)}), {@code noexpiry} (no active-expiry thread),
      *                {@code full} ({@code maxEntries} = the number of keys, so the prefilled cache is
      *                exactly full and w-tinylfu builds its frequency sketch at once: every read pays
-     *                the sketch increment, as in a cache that evicts); empty for the defaults
+     *                the sketch increment, as in a cache that evicts), {@code presized:N}
+     *                ({@code expectedEntries(N)}, as Chronicle Map is given its entry count; the
+     *                benchmarks' store name {@code larder+presized} fills in N); empty for the defaults
      */
     public LarderStore(final byte[][] keys, final long budget, final String variant) {
         final java.util.Set<String> v = new java.util.HashSet<>(java.util.Arrays.asList(variant.split(",")));
@@ -57,6 +59,12 @@ public class LarderStore implements StoreAdapter {
                 throw new IllegalArgumentException("variant 'full' needs the keys (it sets maxEntries to their count)");
             }
             b.maxEntries(keys.length);
+        }
+        for (final String token : new java.util.ArrayList<>(v)) {
+            if (token.startsWith("presized:")) {
+                v.remove(token);
+                b.expectedEntries(Long.parseLong(token.substring("presized:".length())));
+            }
         }
         final boolean stats = !v.remove("nostats");
         if (!v.isEmpty()) {
