@@ -11,16 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
@@ -41,8 +38,8 @@ import java.util.function.DoubleSupplier;
  * <b>Hits</b> cost one {@link Cache#get} and a null check; nothing else is touched unless
  * {@code refreshAfterWrite} or early expiration is on (then one {@link Cache#ttl} more).
  *
- * <p><b>Misses</b> go through a <em>single flight</em> per key: the first thread to miss registers
- * a flight in a heap map and runs the loader on its own thread, outside any lock of the store;
+ * <p><b>Misses</b> go through a <em>single flight</em> per key ({@link SingleFlight}): the first
+ * thread to miss registers a flight and runs the loader on its own thread, outside any lock of the store;
  * threads that miss the same key meanwhile wait on that flight for at most {@code loadTimeout}
  * ({@link LoadTimeoutException}) and get the same result. The loaded value is stored with
  * {@link Cache#putIfAbsent} <em>before</em> the flight is removed, so a thread that misses after
@@ -101,9 +98,6 @@ import java.util.function.DoubleSupplier;
  */
 public final class LoadingCache<K, V> implements AutoCloseable {
 
-    /** What a flight completes with when the loader found nothing. */
-    private static final Object ABSENT = new Object();
-
     /** Default wait for another thread's load. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(60);
 
@@ -117,7 +111,6 @@ public final class LoadingCache<K, V> implements AutoCloseable {
 
     private final Cache<K, V> cache;
     private final CacheLoader<K, V> loader;
-    private final long loadTimeoutNanos;
     private final long negativeTtlMillis;
     private final int negativeMaxEntries;
     private final long refreshAfterWriteMillis;
@@ -129,15 +122,13 @@ public final class LoadingCache<K, V> implements AutoCloseable {
     private final Executor refreshExecutor;
     private final ExecutorService ownedExecutor;
 
-    private final ConcurrentHashMap<K, Flight> flights = new ConcurrentHashMap<>();
+    private final SingleFlight<K, V> flights;
     private final ConcurrentHashMap<K, Long> negatives;
 
     private final LongAdder misses = new LongAdder();
     private final LongAdder loads = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
     private final LongAdder loadMillis = new LongAdder();
-    private final LongAdder coalescedWaits = new LongAdder();
-    private final LongAdder timeouts = new LongAdder();
     private final LongAdder negativeHits = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder earlyReloads = new LongAdder();
@@ -149,7 +140,7 @@ public final class LoadingCache<K, V> implements AutoCloseable {
     private LoadingCache(final Builder<K, V> builder) {
         this.cache = builder.cache;
         this.loader = builder.loader;
-        this.loadTimeoutNanos = builder.loadTimeout.toNanos();
+        this.flights = new SingleFlight<>(cache.name(), builder.loadTimeout);
         this.negativeTtlMillis = builder.negativeTtl == null ? 0 : Math.max(1, builder.negativeTtl.toMillis());
         this.negativeMaxEntries = builder.negativeMaxEntries;
         this.negatives = builder.negativeTtl == null ? null : new ConcurrentHashMap<>();
@@ -288,26 +279,31 @@ public final class LoadingCache<K, V> implements AutoCloseable {
         if (result.size() == keys.size()) {
             return result;
         }
-        final Map<K, Flight> mine = new LinkedHashMap<>();
-        final Map<K, Flight> theirs = new LinkedHashMap<>();
+        final Map<K, SingleFlight.Flight<K, V>> mine = new LinkedHashMap<>();
+        final Map<K, SingleFlight.Flight<K, V>> theirs = new LinkedHashMap<>();
         for (final K key : keys) {
             if (result.containsKey(key) || isNegativeCached(key)) {
                 continue;
             }
             misses.increment();
-            final Flight flight = new Flight(Thread.currentThread());
-            final Flight existing = flights.putIfAbsent(key, flight);
-            if (existing == null) {
-                mine.put(key, flight);
-            } else {
-                theirs.put(key, existing);
+            while (true) {
+                final SingleFlight.Flight<K, V> flight = flights.tryLead(key);
+                if (flight != null) {
+                    mine.put(key, flight);
+                    break;
+                }
+                final SingleFlight.Flight<K, V> existing = flights.inFlight(key);
+                if (existing != null) {
+                    theirs.put(key, existing);
+                    break;
+                }
             }
         }
         if (!mine.isEmpty()) {
             loadMine(mine, result, loader);
         }
-        for (final Map.Entry<K, Flight> entry : theirs.entrySet()) {
-            final V value = await(entry.getKey(), entry.getValue());
+        for (final Map.Entry<K, SingleFlight.Flight<K, V>> entry : theirs.entrySet()) {
+            final V value = entry.getValue().await();
             if (value != null) {
                 result.put(entry.getKey(), value);
             }
@@ -362,13 +358,13 @@ public final class LoadingCache<K, V> implements AutoCloseable {
      * @return whether a load of {@code key} is in flight right now
      */
     public boolean isLoading(final K key) {
-        return flights.containsKey(Objects.requireNonNull(key, "key must not be null"));
+        return flights.isLoading(Objects.requireNonNull(key, "key must not be null"));
     }
 
     /** @return a snapshot of this loading cache's counters */
     public LoadingStats stats() {
-        return new LoadingStats(misses.sum(), loads.sum(), loadFailures.sum(), loadMillis.sum(), coalescedWaits.sum(),
-            timeouts.sum(), negativeHits.sum(), refreshes.sum(), earlyReloads.sum(), refreshFailures.sum());
+        return new LoadingStats(misses.sum(), loads.sum(), loadFailures.sum(), loadMillis.sum(), flights.waits(),
+            flights.timeouts(), negativeHits.sum(), refreshes.sum(), earlyReloads.sum(), refreshFailures.sum());
     }
 
     /**
@@ -406,51 +402,62 @@ public final class LoadingCache<K, V> implements AutoCloseable {
         }
         misses.increment();
         while (true) {
-            final Flight existing = flights.get(key);
+            final SingleFlight.Flight<K, V> existing = flights.inFlight(key);
             if (existing != null) {
-                return await(key, existing);
+                return existing.await();
             }
-            final Flight mine = new Flight(Thread.currentThread());
-            if (flights.putIfAbsent(key, mine) != null) {
+            final SingleFlight.Flight<K, V> mine = flights.tryLead(key);
+            if (mine == null) {
                 continue;
             }
             // A flight may have finished between our miss and our registration: look again.
-            final V again = cache.get(key);
+            final V again;
+            try {
+                again = cache.get(key);
+            } catch (final RuntimeException | Error e) {
+                mine.abandon(e);
+                throw e;
+            }
             if (again != null) {
-                flights.remove(key, mine);
-                mine.future.complete(again);
+                mine.complete(again);
                 return again;
             }
             if (negatives != null && isNegativeCached(key)) {
-                flights.remove(key, mine);
-                mine.future.complete(ABSENT);
+                mine.complete(null);
                 return null;
             }
             return loadOne(key, mine, loader);
         }
     }
 
-    private V loadOne(final K key, final Flight flight, final CacheLoader<? super K, ? extends V> loader) {
+    private V loadOne(final K key, final SingleFlight.Flight<K, V> flight,
+                      final CacheLoader<? super K, ? extends V> loader) {
         final long start = clock.millis();
         final V loaded;
         try {
             loaded = loader.load(key);
         } catch (final Throwable t) {
             loadFailures.increment();
-            throw fail(key, flight, t);
+            throw flight.fail(t);
         }
         recordLoad(start, 1);
         return finish(key, flight, loaded);
     }
 
-    private void loadMine(final Map<K, Flight> mine, final Map<K, V> result,
+    private void loadMine(final Map<K, SingleFlight.Flight<K, V>> mine, final Map<K, V> result,
                           final CacheLoader<? super K, ? extends V> loader) {
         // Flights that finished between our getAll and our registration left their values behind.
-        final Map<K, V> again = cache.getAll(mine.keySet());
+        final Map<K, V> again;
+        try {
+            again = cache.getAll(mine.keySet());
+        } catch (final RuntimeException | Error e) {
+            for (final SingleFlight.Flight<K, V> flight : mine.values()) {
+                flight.abandon(e);
+            }
+            throw e;
+        }
         for (final Map.Entry<K, V> entry : again.entrySet()) {
-            final Flight flight = mine.remove(entry.getKey());
-            flights.remove(entry.getKey(), flight);
-            flight.future.complete(entry.getValue());
+            mine.remove(entry.getKey()).complete(entry.getValue());
             result.put(entry.getKey(), entry.getValue());
         }
         if (mine.isEmpty()) {
@@ -467,17 +474,25 @@ public final class LoadingCache<K, V> implements AutoCloseable {
         } catch (final Throwable t) {
             loadFailures.increment();
             CacheLoaderException first = null;
-            for (final Map.Entry<K, Flight> entry : mine.entrySet()) {
-                final CacheLoaderException e = fail(entry.getKey(), entry.getValue(), t);
-                first = first == null ? e : first;
+            Error error = null;
+            for (final SingleFlight.Flight<K, V> flight : mine.values()) {
+                try {
+                    final CacheLoaderException e = flight.fail(t);
+                    first = first == null ? e : first;
+                } catch (final Error e) {
+                    error = e; // fail() rethrows an Error; end the other flights first
+                }
+            }
+            if (error != null) {
+                throw error;
             }
             throw first;
         }
         recordLoad(start, mine.size());
-        final Iterator<Map.Entry<K, Flight>> it = mine.entrySet().iterator();
+        final Iterator<Map.Entry<K, SingleFlight.Flight<K, V>>> it = mine.entrySet().iterator();
         try {
             while (it.hasNext()) {
-                final Map.Entry<K, Flight> entry = it.next();
+                final Map.Entry<K, SingleFlight.Flight<K, V>> entry = it.next();
                 final V value = finish(entry.getKey(), entry.getValue(), loaded.get(entry.getKey()));
                 if (value != null) {
                     result.put(entry.getKey(), value);
@@ -486,9 +501,7 @@ public final class LoadingCache<K, V> implements AutoCloseable {
         } catch (final RuntimeException | Error e) {
             // Storing one key failed: fail the flights not finished yet so nobody waits for them.
             while (it.hasNext()) {
-                final Map.Entry<K, Flight> entry = it.next();
-                flights.remove(entry.getKey(), entry.getValue());
-                entry.getValue().future.completeExceptionally(e);
+                it.next().getValue().abandon(e);
             }
             throw e;
         }
@@ -498,11 +511,10 @@ public final class LoadingCache<K, V> implements AutoCloseable {
      * Stores a load's result (unless a write made it stale), removes the flight and completes it.
      * The value is stored before the flight is removed, so a later miss finds it.
      */
-    @SuppressWarnings("unchecked")
-    private V finish(final K key, final Flight flight, final V loaded) {
-        Object outcome = loaded == null ? ABSENT : loaded;
+    private V finish(final K key, final SingleFlight.Flight<K, V> flight, final V loaded) {
+        V outcome = loaded;
         try {
-            if (!flight.stale) {
+            if (!flight.isStale()) {
                 if (loaded == null) {
                     rememberAbsent(key);
                 } else if (!cache.putIfAbsent(key, loaded)) {
@@ -512,62 +524,18 @@ public final class LoadingCache<K, V> implements AutoCloseable {
                         outcome = present;
                     }
                 }
-                if (flight.stale && loaded != null) {
+                if (flight.isStale() && loaded != null) {
                     // A write marked us stale while we stored: its invalidation may have run before our
                     // putIfAbsent, so take our (older) value out again.
                     cache.remove(key, loaded);
                 }
             }
         } catch (final RuntimeException | Error e) {
-            flights.remove(key, flight);
-            flight.future.completeExceptionally(e);
+            flight.abandon(e);
             throw e;
         }
-        flights.remove(key, flight);
-        flight.future.complete(outcome);
-        return outcome == ABSENT ? null : (V) outcome;
-    }
-
-    private CacheLoaderException fail(final K key, final Flight flight, final Throwable t) {
-        flights.remove(key, flight);
-        flight.future.completeExceptionally(t);
-        if (t instanceof Error) {
-            throw (Error) t;
-        }
-        if (t instanceof CacheLoaderException) {
-            return (CacheLoaderException) t;
-        }
-        if (t instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-        }
-        return new CacheLoaderException("loading key " + key + " into cache '" + cache.name() + "' failed: " + t, t);
-    }
-
-    @SuppressWarnings("unchecked")
-    private V await(final K key, final Flight flight) {
-        if (flight.owner == Thread.currentThread()) {
-            throw new RecursiveLoadException("recursive load of key " + key + " in cache '" + cache.name()
-                + "' on thread " + Thread.currentThread().getName()
-                + ": the loader asked, directly or through other keys, for a key this thread is loading");
-        }
-        coalescedWaits.increment();
-        final Object outcome;
-        try {
-            outcome = flight.future.get(loadTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (final TimeoutException e) {
-            timeouts.increment();
-            throw new LoadTimeoutException("waited " + Duration.ofNanos(loadTimeoutNanos) + " for another thread's load of key "
-                + key + " in cache '" + cache.name() + "'; it is still running");
-        } catch (final ExecutionException e) {
-            final Throwable cause = e.getCause();
-            throw new CacheLoaderException("another thread's load of key " + key + " into cache '" + cache.name()
-                + "' failed: " + cause, cause);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CacheLoaderException("interrupted while waiting for the load of key " + key
-                + " into cache '" + cache.name() + "'", e);
-        }
-        return outcome == ABSENT ? null : (V) outcome;
+        flight.complete(outcome);
+        return outcome;
     }
 
     private void recordLoad(final long startMillis, final int keys) {
@@ -580,9 +548,9 @@ public final class LoadingCache<K, V> implements AutoCloseable {
     }
 
     private void markStale(final K key) {
-        final Flight flight = flights.get(key);
+        final SingleFlight.Flight<K, V> flight = flights.inFlight(key);
         if (flight != null) {
-            flight.stale = true;
+            flight.markStale();
         }
         if (negatives != null) {
             negatives.remove(key);
@@ -653,26 +621,25 @@ public final class LoadingCache<K, V> implements AutoCloseable {
     }
 
     private void startRefresh(final K key, final V old, final CacheLoader<? super K, ? extends V> loader) {
-        final Flight flight = new Flight(null);
-        if (flights.putIfAbsent(key, flight) != null) {
+        final SingleFlight.Flight<K, V> flight = flights.tryLeadDetached(key);
+        if (flight == null) {
             return;
         }
         refreshes.increment();
         try {
             refreshExecutor.execute(() -> {
-                flight.owner = Thread.currentThread();
+                flight.takeOver();
                 reload(key, old, flight, loader);
             });
         } catch (final RejectedExecutionException e) {
             refreshFailures.increment();
-            flights.remove(key, flight);
-            flight.future.completeExceptionally(e);
+            flight.abandon(e);
         }
     }
 
     private V reloadEarly(final K key, final V old, final CacheLoader<? super K, ? extends V> loader) {
-        final Flight flight = new Flight(Thread.currentThread());
-        if (flights.putIfAbsent(key, flight) != null) {
+        final SingleFlight.Flight<K, V> flight = flights.tryLead(key);
+        if (flight == null) {
             return old;
         }
         earlyReloads.increment();
@@ -683,15 +650,15 @@ public final class LoadingCache<K, V> implements AutoCloseable {
      * Reloads a present key: the new value replaces the old one only if the entry still holds the
      * old one; a failure keeps the old value. Returns the value the caller should see.
      */
-    private V reload(final K key, final V old, final Flight flight, final CacheLoader<? super K, ? extends V> loader) {
+    private V reload(final K key, final V old, final SingleFlight.Flight<K, V> flight,
+                     final CacheLoader<? super K, ? extends V> loader) {
         final long start = clock.millis();
         final V loaded;
         try {
             loaded = loader.load(key);
         } catch (final Throwable t) {
             refreshFailures.increment();
-            flights.remove(key, flight);
-            flight.future.completeExceptionally(t);
+            flight.abandon(t);
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -701,14 +668,14 @@ public final class LoadingCache<K, V> implements AutoCloseable {
             return old;
         }
         recordLoad(start, 1);
-        Object outcome = loaded == null ? ABSENT : loaded;
+        V outcome = loaded;
         try {
-            if (!flight.stale) {
+            if (!flight.isStale()) {
                 if (loaded == null) {
                     cache.remove(key, old);
                     rememberAbsent(key);
                 } else if (cache.replace(key, old, loaded)) {
-                    if (flight.stale) {
+                    if (flight.isStale()) {
                         cache.remove(key, loaded);
                     }
                 } else {
@@ -718,28 +685,11 @@ public final class LoadingCache<K, V> implements AutoCloseable {
             }
         } catch (final RuntimeException | Error e) {
             refreshFailures.increment();
-            flights.remove(key, flight);
-            flight.future.completeExceptionally(e);
+            flight.abandon(e);
             return old;
         }
-        flights.remove(key, flight);
-        flight.future.complete(outcome);
-        @SuppressWarnings("unchecked")
-        final V result = outcome == ABSENT ? null : (V) outcome;
-        return result;
-    }
-
-    /** One load of one key in progress; waiters block on {@link #future}. */
-    private static final class Flight {
-        final CompletableFuture<Object> future = new CompletableFuture<>();
-        /** The loading thread; {@code null} until an asynchronous refresh starts running. */
-        volatile Thread owner;
-        /** Set by a write of the key: the result must not be stored. */
-        volatile boolean stale;
-
-        Flight(final Thread owner) {
-            this.owner = owner;
-        }
+        flight.complete(outcome);
+        return outcome;
     }
 
     /**
