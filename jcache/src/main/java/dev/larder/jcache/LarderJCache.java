@@ -5,9 +5,13 @@ import dev.larder.core.Codec;
 import dev.larder.core.Larder;
 import dev.larder.core.LarderClock;
 import dev.larder.core.LarderException;
+import dev.larder.strategies.LoadingCache;
+import dev.larder.strategies.SingleFlight;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -63,11 +67,22 @@ import javax.management.ObjectName;
  * entry is invisible at once; it is reclaimed (and an {@code EXPIRED} event sent) when an
  * operation or an iteration next meets it, and otherwise by Larder's eviction when memory runs short.
  *
- * <p>The {@link CacheLoader} runs outside Larder's per-key lock for {@code get}, {@code getAll} and
+ * <p>Read-through and write-through go through the strategies module: the JSR-107
+ * {@link CacheLoader} and {@link CacheWriter} are called only through adapters to strategies'
+ * {@link dev.larder.strategies.CacheLoader} and {@link dev.larder.strategies.CacheWriter} contracts
+ * ({@link JsrCacheLoaderAdapter}, {@link JsrCacheWriterAdapter}), and read-through misses go through
+ * strategies' {@link SingleFlight}: concurrent misses of one key in {@code get}, {@code getAll},
+ * {@code loadAll} and read-through {@code invoke} share one loader call (JSR-107 allows this). The
+ * thread that leads a load stores the value before it releases the others; each waiter decodes
+ * its own copy. A wait lasts at most {@link LoadingCache#DEFAULT_LOAD_TIMEOUT}; a loader that asks
+ * this cache for a key its own thread is loading gets a {@code CacheLoaderException} at once
+ * (strategies' {@link dev.larder.strategies.RecursiveLoadException} as its cause).
+ *
+ * <p>The loader runs outside Larder's per-key lock for {@code get}, {@code getAll} and
  * {@code loadAll} (it may use the cache); inside {@code invoke}, a read-through load runs within the
- * atomic step, as does the {@link CacheWriter} call of every write-through operation, so a writer
- * that fails leaves the cache unchanged. Loaders and writers must therefore not call this cache
- * from inside {@code invoke}.
+ * atomic step (it never waits for another thread's load there, it loads by itself instead), as does
+ * the writer call of every write-through operation, so a writer that fails leaves the cache
+ * unchanged. Loaders and writers must therefore not call this cache from inside {@code invoke}.
  *
  * @param <K> key type
  * @param <V> value type
@@ -87,6 +102,12 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
     private final ExpiryPolicy expiry;
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
+    /** The loader through strategies' contract; {@code null} without a loader. */
+    private final JsrCacheLoaderAdapter<K, V> loading;
+    /** The writer through strategies' contract; {@code null} without a writer. */
+    private final JsrCacheWriterAdapter<K, V> writing;
+    /** One load per key at a time; flights carry the encoded value, so each waiter decodes its own copy. */
+    private final SingleFlight<K, byte[]> flights;
     private final LarderClock clock;
     private final CopyOnWriteArrayList<ListenerRegistration<K, V>> listeners = new CopyOnWriteArrayList<>();
     private final LarderCacheStatistics statistics;
@@ -116,6 +137,9 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         this.loader = configuration.getCacheLoaderFactory() == null ? null : configuration.getCacheLoaderFactory().create();
         this.writer = configuration.getCacheWriterFactory() == null ? null
             : (CacheWriter<K, V>) configuration.getCacheWriterFactory().create();
+        this.loading = loader == null ? null : new JsrCacheLoaderAdapter<>(loader);
+        this.writing = writer == null ? null : new JsrCacheWriterAdapter<>(writer);
+        this.flights = new SingleFlight<>(name, LoadingCache.DEFAULT_LOAD_TIMEOUT);
         for (final CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
             listeners.add(new ListenerRegistration<>(listener));
         }
@@ -217,8 +241,12 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
     }
 
     private V decode(final StoredValue stored) {
+        return decodeBytes(stored.bytes());
+    }
+
+    private V decodeBytes(final byte[] bytes) {
         try {
-            return values.fromBytes(stored.bytes());
+            return values.fromBytes(bytes);
         } catch (final LarderException e) {
             throw new CacheException(e.getMessage(), e);
         }
@@ -419,28 +447,152 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
 
     // ------------------------------------------------------------------ loader and writer
 
+    /** Calls the loader for one key (on this thread, no flight); failures as JSR-107 {@code CacheLoaderException}. */
     private V loadOne(final K key) {
-        final V v;
         try {
-            v = loader.load(key);
-        } catch (final CacheLoaderException e) {
-            throw e;
-        } catch (final Exception e) {
-            throw new CacheLoaderException(e);
+            return loading.load(key);
+        } catch (final Exception e) { // a JSR-107 loader may still throw checked exceptions sneakily
+            throw JsrCacheLoaderAdapter.toJsr(e);
         }
-        return v;
     }
 
-    private Map<K, V> loadMany(final Iterable<? extends K> keys) {
-        final Map<K, V> loaded;
+    /** Waits for another thread's load; its failure, a timeout or a recursive load as a JSR-107 exception. */
+    private static byte[] awaitLoad(final SingleFlight.Flight<?, byte[]> flight) {
         try {
-            loaded = loader.loadAll(keys);
-        } catch (final CacheLoaderException e) {
-            throw e;
-        } catch (final Exception e) {
-            throw new CacheLoaderException(e);
+            return flight.await();
+        } catch (final dev.larder.strategies.CacheLoaderException e) {
+            throw JsrCacheLoaderAdapter.toJsr(e);
         }
-        return loaded == null ? Map.of() : loaded;
+    }
+
+    /**
+     * A read-through miss of one key: loads it once however many threads miss it at the same time
+     * (strategies' single flight), stores it if still absent and returns it. The leader stores the
+     * value before it ends the flight, so a thread that misses after the flight ended finds it.
+     */
+    private V readThroughOne(final K key) {
+        while (true) {
+            final SingleFlight.Flight<K, byte[]> mine = flights.tryLead(key);
+            if (mine != null) {
+                return leadLoad(key, mine);
+            }
+            final SingleFlight.Flight<K, byte[]> theirs = flights.inFlight(key);
+            if (theirs != null) {
+                final byte[] bytes = awaitLoad(theirs);
+                return bytes == null ? null : decodeBytes(bytes);
+            }
+            // the other flight ended between our two looks: try to lead again
+        }
+    }
+
+    private V leadLoad(final K key, final SingleFlight.Flight<K, byte[]> mine) {
+        final V loaded;
+        final byte[] bytes;
+        try {
+            // A flight may have ended between our miss and our registration, leaving its value behind.
+            final StoredValue again = readLive(key);
+            if (again != null) {
+                mine.complete(again.bytes());
+                return decode(again);
+            }
+            loaded = loadOne(key);
+            if (loaded == null) {
+                mine.complete(null);
+                return null;
+            }
+            requireValue(loaded);
+            bytes = encode(loaded);
+        } catch (final RuntimeException | Error e) {
+            mine.abandon(e);
+            throw e;
+        }
+        try {
+            storeLoaded(key, bytes, false);
+        } finally {
+            mine.complete(bytes); // the loaded value is the answer even if storing or an event failed
+        }
+        return loaded;
+    }
+
+    /**
+     * Loads {@code keys} through single flights: one {@code loadAll} for the keys nobody else is
+     * loading, whose values are stored (created if absent; {@code replace}: also updated) before
+     * their flights end; then waits for the keys other threads are loading. With {@code replace},
+     * keys another thread is loading are loaded again here instead (that thread only stores a
+     * value if absent). Returns the values found.
+     */
+    private Map<K, V> readThroughMany(final Collection<K> keys, final boolean replace) {
+        final Map<K, V> result = new LinkedHashMap<>();
+        final Map<K, SingleFlight.Flight<K, byte[]>> mine = new LinkedHashMap<>();
+        final Map<K, SingleFlight.Flight<K, byte[]>> theirs = new LinkedHashMap<>();
+        final Set<K> toLoad = new LinkedHashSet<>();
+        for (final K key : keys) {
+            while (true) {
+                final SingleFlight.Flight<K, byte[]> flight = flights.tryLead(key);
+                if (flight != null) {
+                    mine.put(key, flight);
+                    toLoad.add(key);
+                    break;
+                }
+                if (replace) {
+                    toLoad.add(key);
+                    break;
+                }
+                final SingleFlight.Flight<K, byte[]> existing = flights.inFlight(key);
+                if (existing != null) {
+                    theirs.put(key, existing);
+                    break;
+                }
+            }
+        }
+        try {
+            if (!replace) {
+                // Flights that ended between our miss and our registration left their values behind.
+                for (final Map.Entry<K, SingleFlight.Flight<K, byte[]>> entry : mine.entrySet()) {
+                    final StoredValue again = readLive(entry.getKey());
+                    if (again != null) {
+                        toLoad.remove(entry.getKey());
+                        entry.getValue().complete(again.bytes());
+                        result.put(entry.getKey(), decode(again));
+                    }
+                }
+            }
+            if (!toLoad.isEmpty()) {
+                final Map<K, V> loaded;
+                try {
+                    loaded = loading.loadAll(Collections.unmodifiableSet(toLoad));
+                } catch (final Exception e) {
+                    throw JsrCacheLoaderAdapter.toJsr(e);
+                }
+                for (final K key : toLoad) {
+                    final V v = loaded.get(key);
+                    final byte[] bytes = v == null ? null : encode(v);
+                    final SingleFlight.Flight<K, byte[]> flight = mine.get(key);
+                    try {
+                        if (bytes != null) {
+                            storeLoaded(key, bytes, replace);
+                            result.put(key, v);
+                        }
+                    } finally {
+                        if (flight != null) {
+                            flight.complete(bytes);
+                        }
+                    }
+                }
+            }
+        } catch (final RuntimeException | Error e) {
+            for (final SingleFlight.Flight<K, byte[]> flight : mine.values()) {
+                flight.abandon(e); // no effect on the flights already ended
+            }
+            throw e;
+        }
+        for (final Map.Entry<K, SingleFlight.Flight<K, byte[]>> entry : theirs.entrySet()) {
+            final byte[] bytes = awaitLoad(entry.getValue());
+            if (bytes != null) {
+                result.put(entry.getKey(), decodeBytes(bytes));
+            }
+        }
+        return result;
     }
 
     private void writeThroughOne(final K key, final V value) {
@@ -448,11 +600,9 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             return;
         }
         try {
-            writer.write(new LarderCacheEntry<>(key, value));
-        } catch (final CacheWriterException e) {
-            throw e;
+            writing.write(key, value);
         } catch (final Exception e) {
-            throw new CacheWriterException(e);
+            throw JsrCacheWriterAdapter.toJsr(e);
         }
     }
 
@@ -461,17 +611,14 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             return;
         }
         try {
-            writer.delete(key);
-        } catch (final CacheWriterException e) {
-            throw e;
+            writing.delete(key);
         } catch (final Exception e) {
-            throw new CacheWriterException(e);
+            throw JsrCacheWriterAdapter.toJsr(e);
         }
     }
 
     /** Stores a value that came from the loader: created if absent ({@code replace}: also updated), never written through. */
-    private void storeLoaded(final K key, final V value, final boolean replace) {
-        final byte[] bytes = encode(value);
+    private void storeLoaded(final K key, final byte[] bytes, final boolean replace) {
         final boolean stored = atomically(key, slot -> {
             if (!slot.present()) {
                 return slot.create(bytes);
@@ -516,13 +663,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         if (!readThrough()) {
             return null;
         }
-        final V loaded = loadOne(key);
-        if (loaded == null) {
-            return null;
-        }
-        requireValue(loaded);
-        storeLoaded(key, loaded, false);
-        return loaded;
+        return readThroughOne(key);
     }
 
     /** A lock-free read; an expired entry found is reclaimed (with its event) and reported as absent. */
@@ -584,14 +725,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             }
         }
         if (!missing.isEmpty() && readThrough()) {
-            final Map<K, V> loaded = loadMany(missing);
-            for (final K key : missing) {
-                final V v = loaded.get(key);
-                if (v != null) {
-                    storeLoaded(key, v, false);
-                    result.put(key, v);
-                }
-            }
+            result.putAll(readThroughMany(missing, false));
         }
         if (statisticsEnabled) {
             statistics.getTime(System.nanoTime() - start);
@@ -630,13 +764,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
                     }
                 }
                 if (!toLoad.isEmpty()) {
-                    final Map<K, V> loaded = loadMany(toLoad);
-                    for (final K key : toLoad) {
-                        final V v = loaded.get(key);
-                        if (v != null) {
-                            storeLoaded(key, v, replaceExistingValues);
-                        }
-                    }
+                    readThroughMany(toLoad, replaceExistingValues);
                 }
                 if (completionListener != null) {
                     completionListener.onCompletion();
@@ -719,20 +847,18 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         final Map<K, V> toStore = new LinkedHashMap<>(map);
         CacheWriterException failure = null;
         if (writeThrough()) {
-            final Collection<Cache.Entry<? extends K, ? extends V>> batch = new ArrayList<>();
+            final Collection<Map.Entry<K, V>> batch = new ArrayList<>(toStore.size());
             for (final Map.Entry<K, V> e : toStore.entrySet()) {
-                batch.add(new LarderCacheEntry<>(e.getKey(), e.getValue()));
+                batch.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
             }
             try {
-                writer.writeAll(batch);
-            } catch (final CacheWriterException e) {
-                failure = e;
+                writing.writeAll(batch);
             } catch (final Exception e) {
-                failure = new CacheWriterException(e);
+                failure = JsrCacheWriterAdapter.toJsr(e);
             }
             if (failure != null) {
-                // JSR-107: entries the writer did not take stay in the batch and are not stored
-                for (final Cache.Entry<? extends K, ? extends V> left : batch) {
+                // JSR-107 and strategies alike: entries the writer did not apply stay in the batch and are not stored
+                for (final Map.Entry<K, V> left : batch) {
                     toStore.remove(left.getKey());
                 }
             }
@@ -983,11 +1109,9 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         if (writeThrough() && !toRemove.isEmpty()) {
             final Collection<K> batch = new ArrayList<>(toRemove);
             try {
-                writer.deleteAll(batch);
-            } catch (final CacheWriterException e) {
-                failure = e;
+                writing.deleteAll(batch);
             } catch (final Exception e) {
-                failure = new CacheWriterException(e);
+                failure = JsrCacheWriterAdapter.toJsr(e);
             }
             if (failure != null) {
                 toRemove.removeAll(new HashSet<>(batch)); // what the writer could not delete stays
@@ -1049,6 +1173,10 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             throw e;
         } catch (final RuntimeException e) {
             throw new EntryProcessorException(e);
+        } finally {
+            if (!seen.isEmpty()) {
+                seen.get(0).endFlight();
+            }
         }
         if (statisticsEnabled && !seen.isEmpty()) {
             seen.get(0).record(start);
@@ -1099,6 +1227,9 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         private boolean hit;
         private boolean stored;
         private boolean removed;
+        /** The flight this entry's read-through load leads, ended after the atomic step; or {@code null}. */
+        private SingleFlight.Flight<K, byte[]> flight;
+        private byte[] loadedBytes;
 
         ProcessorEntry(final K key, final Slot slot) {
             this.key = key;
@@ -1121,14 +1252,42 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
                         operation = ACCESS;
                     }
                 } else if (readThrough()) {
-                    value = loadOne(key);
-                    if (value != null) {
-                        requireValue(value);
-                        operation = LOADED;
-                    }
+                    load();
                 }
             }
             return value;
+        }
+
+        /**
+         * Read-through inside the atomic step. Concurrent misses of the key elsewhere share this
+         * load if no other load of the key is in flight; if one is, this loads on its own rather
+         * than wait for it, because this thread holds the key's lock, which that load's leader
+         * needs to store its value.
+         */
+        private void load() {
+            final SingleFlight.Flight<K, byte[]> led = flights.tryLead(key);
+            try {
+                value = loadOne(key);
+                if (value != null) {
+                    requireValue(value);
+                    loadedBytes = encode(value);
+                    operation = LOADED;
+                }
+            } catch (final RuntimeException | Error e) {
+                if (led != null) {
+                    led.abandon(e);
+                }
+                throw e;
+            }
+            flight = led;
+        }
+
+        /** Releases the threads waiting for this entry's load, once the step has stored (or not) the value. */
+        void endFlight() {
+            if (flight != null) {
+                flight.complete(loadedBytes);
+                flight = null;
+            }
         }
 
         @Override
@@ -1166,7 +1325,7 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
             hit = existed;
             switch (operation) {
                 case ACCESS -> slot.access(accessDuration());
-                case LOADED -> stored = slot.create(encode(value));
+                case LOADED -> stored = slot.create(loadedBytes);
                 case SET -> {
                     writeThroughOne(key, value);
                     final byte[] bytes = encode(value);
