@@ -77,6 +77,40 @@ public interface EvictionPolicy {
     int onAccess(int access, long keyHash, long tick);
 
     /**
+     * Whether the store may split {@link #onAccess} on the read path into
+     * {@link #onAccessDeferred} at once and {@link #recordAccesses} later, for a small batch of
+     * reads of the same thread. A policy whose per-read work is a scattered memory update (a
+     * frequency sketch) gains from the batch: the updates of different keys are independent, so
+     * the CPU overlaps their cache misses instead of waiting for each in turn.
+     *
+     * @return whether {@link #onAccessDeferred} and {@link #recordAccesses} are implemented
+     */
+    default boolean batchesAccesses() {
+        return false;
+    }
+
+    /**
+     * {@link #onAccess} without the part that {@link #recordAccesses} does later.
+     *
+     * @param access  the entry's current access word
+     * @param keyHash the entry's key hash
+     * @param tick    the current tick
+     * @return the new access word; returning {@code access} unchanged avoids a write
+     */
+    default int onAccessDeferred(final int access, final long keyHash, final long tick) {
+        return onAccess(access, keyHash, tick);
+    }
+
+    /**
+     * The deferred part of {@link #onAccess} for a batch of reads.
+     *
+     * @param keyHashes the hashes of the keys read, in order
+     * @param count     how many of {@code keyHashes} are valid
+     */
+    default void recordAccesses(final long[] keyHashes, final int count) {
+    }
+
+    /**
      * The store replaced an entry's access word {@code from} by {@code to} (after
      * {@link #onAccess} or a policy's own {@link Population#casAccess}).
      */

@@ -112,6 +112,19 @@ public final class FrequencySketch {
         }
     }
 
+    /**
+     * Records one occurrence of each of several keys. Same effect as {@link #increment} per hash,
+     * in order; the keys' blocks are independent, so their cache misses overlap.
+     *
+     * @param hashes the keys' hashes
+     * @param count  how many of {@code hashes} to record
+     */
+    public void incrementAll(final long[] hashes, final int count) {
+        for (int i = 0; i < count; i++) {
+            increment(hashes[i]);
+        }
+    }
+
     /** Halves every counter (the TinyLFU aging step). */
     void reset() {
         for (int i = 0; i < table.length; i++) {

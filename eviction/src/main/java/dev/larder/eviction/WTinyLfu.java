@@ -173,9 +173,27 @@ final class WTinyLfu implements EvictionPolicy {
         if (f != null) {
             f.increment(keyHash);
         }
+        return onAccessDeferred(access, keyHash, tick);
+    }
+
+    @Override
+    public boolean batchesAccesses() {
+        return true;
+    }
+
+    @Override
+    public int onAccessDeferred(final int access, final long keyHash, final long tick) {
         final int region = region(access);
         final int updated = word(region == PROBATION ? PROTECTED : region, tick);
         return updated == access ? access : updated;
+    }
+
+    @Override
+    public void recordAccesses(final long[] keyHashes, final int count) {
+        final FrequencySketch f = sketch;
+        if (f != null) {
+            f.incrementAll(keyHashes, count);
+        }
     }
 
     @Override

@@ -68,6 +68,10 @@ public final class Scratch {
         int depth;
         /** How many store operations this thread is inside (they nest through callbacks). */
         int inside;
+        /** Key hashes of this thread's recent reads, not yet given to the policy (see Store#touch). */
+        final long[] accessHashes = new long[Store.ACCESS_BATCH];
+        /** How many of {@link #accessHashes} are pending. */
+        int accessCount;
         /** This thread's counter stripe in {@link Quiescence}. */
         final int stripe = (int) (Thread.currentThread().getId() & (Quiescence.STRIPES - 1));
 

@@ -138,6 +138,13 @@ public final class Store {
      * it. A write racing the flag's first setting is seen by the walk after next at the latest.
      */
     private volatile boolean anyDeadline;
+    /**
+     * Reads a thread makes before their frequency updates reach a batching policy
+     * ({@link EvictionPolicy#batchesAccesses()}): large enough for the updates' cache misses to
+     * overlap, small enough that the policy's view lags by a handful of reads per thread.
+     */
+    static final int ACCESS_BATCH = 16;
+    private final boolean batchesAccesses;
     private long expiryCursor;
 
     /**
@@ -147,6 +154,7 @@ public final class Store {
         this.memory = new NativeMemory(config.maxMemory());
         this.slabs = new SlabAllocator(memory);
         this.policy = config.policy();
+        this.batchesAccesses = policy.batchesAccesses();
         this.clock = config.clock();
         this.timeBase = clock.millis() - 1;
         this.maxEntries = config.maxEntries();
@@ -426,7 +434,7 @@ public final class Store {
                     continue retry;
                 }
                 sc.deadline = decodeExpiry(Entry.expiry(meta));
-                touch(buf, off, meta, cacheId, now, hash);
+                touch(buf, off, meta, cacheId, now, hash, sc);
                 return result;
             }
             if (index.table() == t) {
@@ -508,7 +516,7 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
                     final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
                     view.wrap(buf, off + Entry.HEADER + klen, vlen);
                     final R result = reader.read(view, 0, vlen);
-                    touch(buf, off, meta, cacheId, now, hash);
+                    touch(buf, off, meta, cacheId, now, hash, sc);
                     return result;
                 } finally {
                     unpin(global, buf, off);
@@ -550,9 +558,21 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
 
     /** Updates the access word (and the deadline under expire-after-access) after a hit. */
     private void touch(final UnsafeBuffer buf, final int off, final long meta, final int cacheId, final long now,
-                       final long hash) {
+                       final long hash, final Scratch sc) {
         final int access = Entry.access(meta);
-        final int updated = policy.onAccess(access, hash, tick(now));
+        final int updated;
+        if (batchesAccesses) {
+            updated = policy.onAccessDeferred(access, hash, tick(now));
+            final Scratch.Frames f = sc.frames();
+            final long[] pending = f.accessHashes;
+            pending[f.accessCount++] = hash;
+            if (f.accessCount == ACCESS_BATCH) {
+                f.accessCount = 0;
+                policy.recordAccesses(pending, ACCESS_BATCH);
+            }
+        } else {
+            updated = policy.onAccess(access, hash, tick(now));
+        }
         final CacheHooks h = hooks.get(cacheId);
         final long afterAccess = h == null ? 0 : h.expireAfterAccessMillis();
         long expiry = Entry.expiry(meta);
