@@ -45,8 +45,10 @@ public final class Larder implements AutoCloseable {
     private final Object registryLock = new Object();
     private final List<Consumer<? super Cache<?, ?>>> creationListeners = new CopyOnWriteArrayList<>();
     private final ExpiryDaemon expiryDaemon;
+    private final LarderClock clock;
 
     private Larder(final Builder builder) {
+        this.clock = builder.clock;
         final EvictionPolicy policy = builder.policy != null ? builder.policy : EvictionPolicies.wTinyLfu();
         this.store = new Store(new StoreConfig(builder.maxMemory, policy, builder.clock, builder.maxEntries,
             builder.expectedEntries));
@@ -202,6 +204,17 @@ public final class Larder implements AutoCloseable {
     /** @return the eviction policy */
     public EvictionPolicy evictionPolicy() {
         return store.policy();
+    }
+
+    /**
+     * The clock this Larder's expiry and recency follow (the one given to
+     * {@link Builder#clock}), so that code layered on a cache (loading, refresh) can use the same
+     * time.
+     *
+     * @return the clock
+     */
+    public LarderClock clock() {
+        return clock;
     }
 
     /**

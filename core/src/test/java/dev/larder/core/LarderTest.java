@@ -27,6 +27,17 @@ class LarderTest {
     }
 
     @Test
+    void clockIsTheOneConfigured() {
+        final FakeClock clock = new FakeClock();
+        try (Larder larder = Larder.builder().maxMemory(2L << 20).clock(clock).expiryInterval(Duration.ZERO).build()) {
+            assertThat(larder.clock()).isSameAs(clock);
+        }
+        try (Larder larder = small()) {
+            assertThat(larder.clock()).isSameAs(LarderClock.SYSTEM);
+        }
+    }
+
+    @Test
     void cacheNamesAreListedSorted() {
         try (Larder larder = small()) {
             larder.cache("zeta", Codecs.utf8(), Codecs.utf8());

@@ -410,10 +410,12 @@ public final class LoadingCache<K, V> implements AutoCloseable {
             if (mine == null) {
                 continue;
             }
-            // A flight may have finished between our miss and our registration: look again.
+            // A flight may have finished between our miss and our registration: look again. The
+            // look is containsKey first (not counted in the cache's stats), so that one logical
+            // miss counts once; only in that rare race is the get (a counted hit) made.
             final V again;
             try {
-                again = cache.get(key);
+                again = cache.containsKey(key) ? cache.get(key) : null;
             } catch (final RuntimeException | Error e) {
                 mine.abandon(e);
                 throw e;

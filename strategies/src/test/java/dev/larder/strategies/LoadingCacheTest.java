@@ -46,6 +46,17 @@ class LoadingCacheTest {
         larder.close();
     }
 
+    @Test
+    void oneMissCountsOnceInTheCacheStats() {
+        final LoadingCache<String, String> loading = LoadingCache.of(cache, this::db);
+        assertThat(loading.get("k")).isEqualTo("v(k)");
+        assertThat(cache.stats().misses()).as("the miss, not the re-check under the flight").isEqualTo(1);
+        assertThat(cache.stats().hits()).isZero();
+        assertThat(loading.get("k")).isEqualTo("v(k)");
+        assertThat(cache.stats().hits()).isEqualTo(1);
+        assertThat(loads.get()).isEqualTo(1);
+    }
+
     private String db(final String key) {
         loads.incrementAndGet();
         return key.startsWith("missing") ? null : "v(" + key + ")";
