@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Guards Larder's read path against allocation regressions with a short, real JMH run (one
  * forked JVM per store, the benchmark's own JVM flags, {@code -prof gc}): the zero-copy
  * {@code read(key, reader)} must allocate nothing per operation, the copying {@code get} nothing
- * beyond the returned value's byte[].
+ * beyond the returned value's byte[], and {@code put} nothing at all.
  *
  * <p>Allocation per operation is deterministic, so these are exact bounds, not timing asserts;
  * the small slack only absorbs JMH's own bookkeeping amortised over millions of operations.
@@ -39,11 +39,16 @@ class LarderAllocationTest {
         return (raw + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }
 
-    @Test
-    void readPathAllocation() throws Exception {
+    /**
+     * Runs one benchmark method briefly with the GC profiler.
+     *
+     * @return gc.alloc.rate.norm (B/op) per store
+     */
+    private static Map<String, Double> allocationPerOp(final String methodRegex, final String... stores)
+            throws Exception {
         final Options opts = new OptionsBuilder()
-            .include(ReadBenchmark.class.getName() + "\\.get1t$")
-            .param("store", Stores.LARDER, Stores.LARDER_ZERO_COPY)
+            .include(methodRegex)
+            .param("store", stores)
             .param("entries", "20000")
             .forks(1)
             .warmupIterations(2)
@@ -66,11 +71,17 @@ class LarderAllocationTest {
             assertThat(alloc).as("gc.alloc.rate.norm for %s (secondary results: %s)", store, secondary.keySet())
                 .isNotNull();
             norm.put(store, alloc.getScore());
-            System.out.printf("allocation check: %s get: %.3f B/op, %.0f ops/s (not asserted)%n",
-                store, alloc.getScore(), r.getPrimaryResult().getScore());
+            System.out.printf("allocation check: %s %s: %.3f B/op, %.0f ops/s (not asserted)%n",
+                methodRegex, store, alloc.getScore(), r.getPrimaryResult().getScore());
         }
+        assertThat(norm).containsOnlyKeys(stores);
+        return norm;
+    }
 
-        assertThat(norm).containsOnlyKeys(Stores.LARDER, Stores.LARDER_ZERO_COPY);
+    @Test
+    void readPathAllocation() throws Exception {
+        final Map<String, Double> norm = allocationPerOp(ReadBenchmark.class.getName() + "\\.get1t$",
+            Stores.LARDER, Stores.LARDER_ZERO_COPY);
         assertThat(norm.get(Stores.LARDER_ZERO_COPY))
             .as("zero-copy read(key, reader) must allocate nothing (B/op)")
             .isLessThanOrEqualTo(SLACK);
@@ -79,5 +90,13 @@ class LarderAllocationTest {
             .as("copying get must allocate no more than the value's byte[%d] (%d B) (B/op)",
                 Workload.VALUE_SIZE, valueArrayBytes())
             .isLessThanOrEqualTo(valueArrayBytes() + SLACK);
+    }
+
+    @Test
+    void putAllocatesNothing() throws Exception {
+        final Map<String, Double> norm = allocationPerOp(PutBenchmark.class.getName() + "\\.put1t$", Stores.LARDER);
+        assertThat(norm.get(Stores.LARDER))
+            .as("put of an encoded byte[] value must allocate nothing (B/op)")
+            .isLessThanOrEqualTo(SLACK);
     }
 }
