@@ -5,7 +5,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The built-in codecs. All are stateless, thread-safe and allocate nothing when encoding.
+ * The built-in codecs. All are stateless and thread-safe; all but {@link #javaSerialization()}
+ * allocate nothing when encoding.
  *
  * <table>
  *   <caption>Built-in codecs</caption>
@@ -14,6 +15,8 @@ import org.agrona.MutableDirectBuffer;
  *   <tr><td>{@link #bytes()}</td><td>{@code byte[]}</td><td>the bytes as they are</td></tr>
  *   <tr><td>{@link #int64()}</td><td>{@code Long}</td><td>8 bytes, little-endian</td></tr>
  *   <tr><td>{@link #int32()}</td><td>{@code Integer}</td><td>4 bytes, little-endian</td></tr>
+ *   <tr><td>{@link #javaSerialization()}</td><td>any {@code Serializable}</td><td>Java serialization
+ *       (allocates while encoding, as Java serialization does)</td></tr>
  * </table>
  */
 public final class Codecs {
@@ -22,6 +25,7 @@ public final class Codecs {
     private static final Codec<byte[]> BYTES = new BytesCodec();
     private static final Codec<Long> INT64 = new Int64Codec();
     private static final Codec<Integer> INT32 = new Int32Codec();
+    private static final Codec<Object> JAVA_SERIALIZATION = new JavaSerializationCodec(null);
 
     private Codecs() {
     }
@@ -44,6 +48,33 @@ public final class Codecs {
     /** @return the 32-bit integer codec */
     public static Codec<Integer> int32() {
         return INT32;
+    }
+
+    /**
+     * Java serialization for any {@link java.io.Serializable} object; classes are resolved through
+     * the decoding thread's context class loader. A value that cannot be serialized fails with a
+     * {@link CodecException} naming its class, and nothing is stored.
+     *
+     * @param <T> the cached type (the codec casts what it decodes)
+     * @return the Java-serialization codec
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Codec<T> javaSerialization() {
+        return (Codec<T>) JAVA_SERIALIZATION;
+    }
+
+    /**
+     * Java serialization, resolving classes through {@code classLoader} when decoding (for
+     * example an application's loader in a container).
+     *
+     * @param classLoader resolves classes when decoding
+     * @param <T>         the cached type
+     * @return a Java-serialization codec bound to that loader
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Codec<T> javaSerialization(final ClassLoader classLoader) {
+        return (Codec<T>) new JavaSerializationCodec(java.util.Objects.requireNonNull(classLoader,
+            "class loader must not be null"));
     }
 
     /** UTF-8 without a length prefix; encodes char by char so that encoding allocates nothing. */
