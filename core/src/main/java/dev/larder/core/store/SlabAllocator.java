@@ -283,7 +283,20 @@ final class SlabAllocator {
                 return;
             }
         }
-        if ((state & DRAINING) == 0 && current[cls].get() != page) {
+        if ((state & DRAINING) == 0) {
+            final AtomicInteger cur = current[cls];
+            final int c = cur.get();
+            if (c == page) {
+                return;
+            }
+            // the class's allocation page is full (or there is none): this page, which has a free
+            // slot now, takes its place, so the next allocation of the class finds that slot at
+            // once instead of going through the partial stack (an overwrite frees one slot and
+            // allocates one: the common case). The full page needs no list: its next free will
+            // offer it again.
+            if ((c == NONE || pageLive.get(c) >= slotsPerPage[cls]) && cur.compareAndSet(c, page)) {
+                return;
+            }
             pushPartial(cls, page);
         }
     }
