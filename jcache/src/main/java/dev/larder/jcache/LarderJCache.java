@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -944,35 +945,57 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         requireKey(key);
         requireValue(oldValue);
         final long start = startTimer();
-        final int[] outcome = new int[1]; // 0: absent, 1: present and different, 2: removed
-        final Duration[] access = new Duration[1];
+        final int outcome = ifEquals(key, oldValue, slot -> {
+            deleteThroughOne(key);
+            slot.delete();
+        });
+        if (statisticsEnabled) {
+            recordIfEquals(outcome, statistics::removal);
+            statistics.removeTime(System.nanoTime() - start);
+        }
+        return outcome == CHANGED;
+    }
+
+    /** {@link #ifEquals} outcomes. */
+    private static final int ABSENT = 0;
+    private static final int DIFFERENT = 1;
+    private static final int CHANGED = 2;
+
+    /**
+     * The atomic step of {@code remove(k, v)} and {@code replace(k, old, new)}: if the key is
+     * present with a value equal to {@code expected}, runs {@code change} on it; if present with
+     * another value, that counts as an access.
+     *
+     * @return {@link #ABSENT}, {@link #DIFFERENT} or {@link #CHANGED}
+     */
+    private int ifEquals(final K key, final V expected, final Consumer<Slot> change) {
+        final int[] outcome = {ABSENT};
         atomically(key, slot -> {
             if (!slot.present()) {
                 return null;
             }
-            if (!oldValue.equals(decode(slot.current))) {
-                outcome[0] = 1;
-                access[0] = accessDuration();
-                slot.access(access[0]);
+            if (!expected.equals(decode(slot.current))) {
+                outcome[0] = DIFFERENT;
+                slot.access(accessDuration());
                 return null;
             }
-            deleteThroughOne(key);
-            slot.delete();
-            outcome[0] = 2;
+            change.accept(slot);
+            outcome[0] = CHANGED;
             return null;
         });
-        if (statisticsEnabled) {
-            if (outcome[0] == 0) {
-                statistics.miss();
-            } else {
-                statistics.hit();
-                if (outcome[0] == 2) {
-                    statistics.removal();
-                }
-            }
-            statistics.removeTime(System.nanoTime() - start);
+        return outcome[0];
+    }
+
+    /** Statistics of an {@link #ifEquals} outcome: a miss when absent, else a hit, and {@code changed} when changed. */
+    private void recordIfEquals(final int outcome, final Runnable changed) {
+        if (outcome == ABSENT) {
+            statistics.miss();
+            return;
         }
-        return outcome[0] == 2;
+        statistics.hit();
+        if (outcome == CHANGED) {
+            changed.run();
+        }
     }
 
     @Override
@@ -1011,33 +1034,15 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         requireValue(newValue);
         final long start = startTimer();
         final byte[] bytes = encode(newValue);
-        final int[] outcome = new int[1]; // 0: absent, 1: present and different, 2: replaced
-        atomically(key, slot -> {
-            if (!slot.present()) {
-                return null;
-            }
-            if (!oldValue.equals(decode(slot.current))) {
-                outcome[0] = 1;
-                slot.access(accessDuration());
-                return null;
-            }
+        final int outcome = ifEquals(key, oldValue, slot -> {
             writeThroughOne(key, newValue);
             slot.update(bytes);
-            outcome[0] = 2;
-            return null;
         });
         if (statisticsEnabled) {
-            if (outcome[0] == 0) {
-                statistics.miss();
-            } else {
-                statistics.hit();
-                if (outcome[0] == 2) {
-                    statistics.put();
-                }
-            }
+            recordIfEquals(outcome, statistics::put);
             statistics.putTime(System.nanoTime() - start);
         }
-        return outcome[0] == 2;
+        return outcome == CHANGED;
     }
 
     @Override
