@@ -10,9 +10,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -45,10 +45,8 @@ public final class Larder implements AutoCloseable {
     private final Object registryLock = new Object();
     private final List<Consumer<? super Cache<?, ?>>> creationListeners = new CopyOnWriteArrayList<>();
     private final ExpiryDaemon expiryDaemon;
-    private final LarderClock clock;
 
     private Larder(final Builder builder) {
-        this.clock = builder.clock;
         final EvictionPolicy policy = builder.policy != null ? builder.policy : EvictionPolicies.wTinyLfu();
         this.store = new Store(new StoreConfig(builder.maxMemory, policy, builder.clock, builder.maxEntries,
             builder.expectedEntries));
@@ -214,7 +212,7 @@ public final class Larder implements AutoCloseable {
      * @return the clock
      */
     public LarderClock clock() {
-        return clock;
+        return store.clock();
     }
 
     /**

@@ -33,7 +33,9 @@ public final class FrequencySketch {
 
     private final long[] table;
     private final int blockMask;
-    private final long[] seeds = new long[4];
+    /** Random per instance (hash flooding): one picks a key's block, the other its counters in it. */
+    private final long blockSeed;
+    private final long counterSeed;
     private final long resetAt;
     private long additions;
 
@@ -46,22 +48,21 @@ public final class FrequencySketch {
         this.table = new long[(int) Math.max(8, counters / 16 * 4)]; // 4 rows of `counters` 4-bit cells, in 8-word blocks
         this.blockMask = table.length / 8 - 1;
         final ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        for (int i = 0; i < 4; i++) {
-            seeds[i] = rnd.nextLong() | 1L;
-        }
+        this.blockSeed = rnd.nextLong() | 1L;
+        this.counterSeed = rnd.nextLong() | 1L;
         this.resetAt = RESET_MULTIPLIER * Math.max(64, expectedEntries);
     }
 
     /** @return the index of the first word of the key's block */
     private int block(final long hash) {
-        long h = (hash ^ seeds[0]) * 0x9E37_79B9_7F4A_7C15L;
+        long h = (hash ^ blockSeed) * 0x9E37_79B9_7F4A_7C15L;
         h ^= h >>> 29;
         return ((int) h & blockMask) << 3;
     }
 
     /** @return the second hash, which picks the word and nibble of each row inside the block */
     private long counterHash(final long hash) {
-        long h = (hash ^ seeds[1]) * 0xC2B2_AE3D_27D4_EB4FL;
+        long h = (hash ^ counterSeed) * 0xC2B2_AE3D_27D4_EB4FL;
         return h ^ (h >>> 31);
     }
 

@@ -289,6 +289,11 @@ public final class Store {
         return memory.limit;
     }
 
+    /** @return the clock expiry and recency follow */
+    public LarderClock clock() {
+        return clock;
+    }
+
     /** @return the eviction policy */
     public EvictionPolicy policy() {
         return policy;
@@ -713,7 +718,7 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
      *
      * @param mutator  the decision, or {@code null} for "always write" ({@link #put})
      * @param deadline with a {@code null} mutator, the new entry's deadline
-     * @param started  the clock reading at the start; read again after any wait
+     * @param started  the clock reading at the start; read again on every retry
      */
     private int update(final int entered, final Scratch.Frames self, final int cacheId, final byte[] key,
                        final int klen, final long hash, final Mutator mutator, final boolean claim, final long prepared,
@@ -724,7 +729,10 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
         int token = entered;
         long now = started;
         try {
-            for (;;) {
+            for (boolean first = true; ; first = false) {
+                if (!first) {
+                    now = clock.millis(); // a retry, often after a wait: time has moved on
+                }
                 final HashIndex.Table t = index.table();
                 if (claim && t != triedToGrow && t.claimed.sum() > t.threshold) {
                     triedToGrow = t; // once per table: if it cannot grow (no memory), write into it as it is
@@ -734,7 +742,6 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
                     token = -1;
                     grow(t);
                     token = enterOpen(self);
-                    now = clock.millis();
                     continue;
                 }
                 final long i = lockKey(t, cacheId, key, klen, hash, claim);
@@ -752,7 +759,6 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
                     token = -1;
                     grow(t);
                     token = enterOpen(self);
-                    now = clock.millis();
                     continue;
                 }
                 final long s = t.load(i);
@@ -805,7 +811,6 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
                             Thread.yield();
                         }
                         token = enterOpen(self);
-                    now = clock.millis();
                         continue;
                     }
                     throw new MemoryBudgetExceededException(String.format(
@@ -837,7 +842,6 @@ private <R> R readPinned0(final int cacheId, final byte[] key, final int klen, f
                             token = -1;
                             awaitResize(t);
                             token = enterOpen(self);
-                    now = clock.millis();
                             mutatorRetries++;
                             if (mutatorRetries > 1000) {
                                 throw new MemoryBudgetExceededException("no room found while the index was being resized");
