@@ -72,6 +72,8 @@ public final class Scratch {
         final long[] accessHashes = new long[Store.ACCESS_BATCH];
         /** How many of {@link #accessHashes} are pending. */
         int accessCount;
+        /** Reads left before this thread reads the clock again (see Store#readTime). */
+        int clockCountdown;
         /** This thread's counter stripe in {@link Quiescence}. */
         final int stripe = (int) (Thread.currentThread().getId() & (Quiescence.STRIPES - 1));
 
