@@ -271,8 +271,8 @@ public final class Larder implements AutoCloseable {
         /**
          * Sizes the index for this many entries up front (as Caffeine's {@code initialCapacity}
          * or Chronicle Map's {@code entries}): no index copy while the Larder fills up to it, and
-         * an index loaded to 75% at that count instead of 50-80% after growing by itself, which
-         * saves native memory per entry. The index pages count against {@link #maxMemory}; the
+         * an index loaded to 78% at that count instead of 60-80% after growing by itself (never
+         * more native memory than growing). The index pages count against {@link #maxMemory}; the
          * index may still grow past this count. Without it the index starts at 8 KiB and grows.
          *
          * @param entries expected entries over all caches; positive

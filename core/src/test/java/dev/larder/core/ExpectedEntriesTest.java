@@ -19,7 +19,7 @@ class ExpectedEntriesTest {
             assertThat(capacity).isGreaterThanOrEqualTo((long) (200_000 / 0.8));
             // whole pages once a table needs more than one (the rest of a page would be held anyway)
             final long slotsPerPage = larder.store().pageSize() / 8;
-            assertThat(capacity).isLessThanOrEqualTo((long) (200_000 / 0.75) + slotsPerPage);
+            assertThat(capacity).isLessThanOrEqualTo((long) (200_000 / 0.78) + slotsPerPage);
             final Cache<Long, Long> cache = larder.cache("c", Codecs.int64(), Codecs.int64());
             for (long i = 0; i < 200_000; i++) {
                 cache.put(i, -i);
@@ -33,7 +33,7 @@ class ExpectedEntriesTest {
     }
 
     @Test
-    void presizingUsesLessMemoryPerEntryThanGrowing() {
+    void presizingUsesNoMoreMemoryThanGrowing() {
         final long grown;
         final long presized;
         try (Larder larder = Larder.builder().maxMemory(128L << 20).expiryInterval(Duration.ZERO).build()) {
@@ -45,9 +45,11 @@ class ExpectedEntriesTest {
             fill(larder);
             presized = larder.memoryUsed();
         }
-        // grown by itself the index is loaded 50-80%, presized 75%: at least a few pages less
+        // grown by itself the index is loaded 60-80%, presized 78%: presizing saves the copies while
+        // filling and never costs memory (since growth targets 60% instead of 50%, it rarely saves
+        // a page either: at this count both use the same number of pages)
         System.out.printf("1M entries: memoryUsed grown %,d, presized %,d%n", grown, presized);
-        assertThat(presized).isLessThan(grown);
+        assertThat(presized).isLessThanOrEqualTo(grown);
     }
 
     private static void fill(final Larder larder) {

@@ -136,6 +136,23 @@ public interface EvictionPolicy {
     }
 
     /**
+     * One entry took another's place in the index in a single step (a new value for a key, or an
+     * entry moved to another slot): the same as {@link #onLinked} of the new one and
+     * {@link #onUnlinked} of the old one, which is what the default does. A policy that counts
+     * entries per region can skip the pair when both are in the same region, sparing a write of a
+     * counter shared by every writing thread.
+     *
+     * @param oldAccess the old entry's last access word
+     * @param handle    the new entry's handle
+     * @param access    the new entry's access word
+     * @param keyHash   the key hash
+     */
+    default void onReplaced(final int oldAccess, final long handle, final int access, final long keyHash) {
+        onLinked(handle, access, keyHash);
+        onUnlinked(oldAccess);
+    }
+
+    /**
      * How good a victim an entry is: the default {@link #evict} evicts the sampled entry with the
      * highest score.
      *

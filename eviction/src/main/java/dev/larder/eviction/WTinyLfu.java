@@ -233,6 +233,23 @@ final class WTinyLfu implements EvictionPolicy {
     private static final ThreadLocal<long[]> RECORD = ThreadLocal.withInitial(() -> new long[2]);
 
     @Override
+    public void onReplaced(final int oldAccess, final long handle, final int access, final long keyHash) {
+        final int region = region(access);
+        if (region != region(oldAccess)) {
+            onLinked(handle, access, keyHash);
+            onUnlinked(oldAccess);
+            return;
+        }
+        // same region: the counts do not change; only the window's queue must learn the new handle
+        final WindowQueue q = queue;
+        if (region == WINDOW && q != null) {
+            while (!q.offer(handle, keyHash)) {
+                q.poll(DROPPED.get());
+            }
+        }
+    }
+
+    @Override
     public void onUnlinked(final int access) {
         final AtomicLong c = counter(region(access));
         if (c != null) {

@@ -47,8 +47,8 @@ final class HashIndex {
     static final long IDENTITY = ~(LOCK | FROZEN);
     /** Resize when claimed slots (live + tombstones) pass 4/5 of capacity. */
     static final double MAX_LOAD = 0.8;
-    /** Size a new table so live entries fill this much of it: average load stays near 0.65. */
-    static final double TARGET_LOAD = 0.5;
+    /** Size a new table so live entries fill this much of it: the load then stays between 0.6 and 0.8 (about 0.7 on average). */
+    static final double TARGET_LOAD = 0.6;
     /** Never let claimed slots pass 15/16: keeps probes finite while a resize cannot get memory. */
     static final double HARD_LOAD = 0.9375;
 
@@ -169,7 +169,7 @@ final class HashIndex {
      * Load at which a table sized up front for an expected number of entries holds them: below
      * {@link #MAX_LOAD}, so filling it to the expected count never triggers a copy.
      */
-    static final double PRESIZED_LOAD = 0.75;
+    static final double PRESIZED_LOAD = 0.78;
 
     /** @return the capacity for a table sized up front for {@code expected} entries */
     static long capacityForExpected(final long expected, final NativeMemory memory) {

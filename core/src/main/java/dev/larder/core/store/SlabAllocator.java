@@ -22,7 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * Allocation takes a bit with a CAS on one bitmap word, so threads writing different entries
- * never wait for each other. Each class keeps a <em>current</em> page and a lock-free stack of
+ * never wait for each other. Each class keeps a <em>current</em> page per thread stripe (up to 4
+ * stripes when the budget has many pages, so that threads writing at once take bits in different
+ * pages instead of fighting over one page's count and bitmap words) and a lock-free stack of
  * pages that have free slots (a Treiber stack over page ids with a versioned head). A page that
  * fills up is dropped from {@code current}; freeing a slot in it pushes it back on the stack.
  *
@@ -59,7 +61,10 @@ final class SlabAllocator {
     private final int[] pageHint;
     private final AtomicIntegerArray partialNext;
     private final AtomicIntegerArray inPartial;
+    /** Current pages, {@link #stripes} per class: index {@code cls * stripes + stripe}. */
     private final AtomicInteger[] current;
+    /** Current pages per class (a power of two): more for budgets with many pages. */
+    private final int stripes;
     private final AtomicLongArray partialHead; // per class [version:32][page:32]
     final AtomicIntegerArray classPages;
 
@@ -110,8 +115,10 @@ final class SlabAllocator {
         this.pageHint = new int[pages];
         this.partialNext = new AtomicIntegerArray(pages);
         this.inPartial = new AtomicIntegerArray(pages);
-        this.current = new AtomicInteger[n];
-        for (int c = 0; c < n; c++) {
+        // each stripe may hold a part-filled page per class: only worth it when pages are plentiful
+        this.stripes = pages >= 256 ? 4 : pages >= 64 ? 2 : 1;
+        this.current = new AtomicInteger[n * stripes];
+        for (int c = 0; c < current.length; c++) {
             current[c] = new AtomicInteger(NONE);
         }
         this.partialHead = new AtomicLongArray(n);
@@ -163,7 +170,7 @@ final class SlabAllocator {
      * @return the slot's global offset, or -1 if the class has no free slot and no page is free
      */
     long allocate(final int cls) {
-        final AtomicInteger cur = current[cls];
+        final AtomicInteger cur = currentFor(cls);
         for (;;) {
             int page = cur.get();
             if (page != NONE) {
@@ -185,6 +192,24 @@ final class SlabAllocator {
                 pushPartial(cls, page);
             }
         }
+    }
+
+    /**
+     * @return whether {@code page} is an allocation page of class {@code cls} for some stripe: the
+     *         page where writers are most likely filling entries they have not linked yet
+     */
+    boolean isCurrent(final int page, final int cls) {
+        for (int k = 0; k < stripes; k++) {
+            if (current[cls * stripes + k].get() == page) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the calling thread's current-page cell of class {@code cls} */
+    private AtomicInteger currentFor(final int cls) {
+        return current[cls * stripes + (int) (Thread.currentThread().getId() & (stripes - 1))];
     }
 
     private void assignPage(final int page, final int cls) {
@@ -284,7 +309,7 @@ final class SlabAllocator {
             }
         }
         if ((state & DRAINING) == 0) {
-            final AtomicInteger cur = current[cls];
+            final AtomicInteger cur = currentFor(cls);
             final int c = cur.get();
             if (c == page) {
                 return;
@@ -401,7 +426,9 @@ final class SlabAllocator {
                 return NONE;
             }
             if (pageState.compareAndSet(page, state, state | DRAINING)) {
-                current[state].compareAndSet(page, NONE);
+                for (int k = 0; k < stripes; k++) {
+                    current[state * stripes + k].compareAndSet(page, NONE);
+                }
                 return state;
             }
         }

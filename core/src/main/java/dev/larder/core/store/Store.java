@@ -917,6 +917,18 @@ public final class Store {
                         throw e;
                     }
                     t.storeRelease(i, HashIndex.tagBits(hash) | (newGlobal >>> 3));
+                    if (hadEntry) {
+                        // one policy call for the pair: counts of a region the entry stays in are not touched
+                        policy.onReplaced(unlinkedAccess(oldGlobal), newGlobal, newAccess, hash);
+                        if (wasExpired) {
+                            notifyReclaimed(true, cacheId, oldGlobal);
+                        }
+                        freeEntry(oldGlobal);
+                        if (!present) {
+                            return WRITE | EXPIRED; // an expired entry replaced by a write leaves the count as it was
+                        }
+                        return WRITE | PRESENT;
+                    }
                     policy.onLinked(newGlobal, newAccess, hash);
                 } else if (action == REMOVE && present) {
                     t.storeRelease(i, HashIndex.TOMBSTONE);
@@ -977,9 +989,13 @@ public final class Store {
 
     /** Frees an entry that has just been unlinked from the index, telling the policy it left. */
     private void retire(final long global) {
-        final UnsafeBuffer buf = memory.buffer(global);
-        policy.onUnlinked(Entry.access(buf.getLongVolatile(NativeMemory.offset(global) + Entry.META)));
+        policy.onUnlinked(unlinkedAccess(global));
         freeEntry(global);
+    }
+
+    /** @return the access word of an entry this thread has just unlinked */
+    private int unlinkedAccess(final long global) {
+        return Entry.access(memory.buffer(global).getLongVolatile(NativeMemory.offset(global) + Entry.META));
     }
 
     /**
@@ -1515,6 +1531,10 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         final int pages = memory.pageCount;
         int best = -1;
         int bestLive = Integer.MAX_VALUE;
+        // A class's allocation pages are the emptiest, but also where writers are filling entries
+        // they have not linked yet, which a drain can only wait for: so they are the last resort.
+        int bestCurrent = -1;
+        int bestCurrentLive = Integer.MAX_VALUE;
         for (int probe = 0; probe < 64; probe++) {
             final int p = rnd.nextInt(pages);
             final int state = slabs.pageState.get(p);
@@ -1525,13 +1545,24 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
                 continue;
             }
             final int live = slabs.pageLive.get(p);
-            if (live >= 0 && live < bestLive) {
+            if (live < 0) {
+                continue;
+            }
+            if (slabs.isCurrent(p, state)) {
+                if (live < bestCurrentLive) {
+                    bestCurrent = p;
+                    bestCurrentLive = live;
+                }
+            } else if (live < bestLive) {
                 best = p;
                 bestLive = live;
                 if (live == 0) {
                     break;
                 }
             }
+        }
+        if (best < 0) {
+            best = bestCurrent;
         }
         if (best < 0) {
             return false;
@@ -1657,8 +1688,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         final long actualHash = keyHashOf(target);
         t.storeRelease(i, (s & ~HashIndex.LOCK & ~HashIndex.REF_MASK) | (target >>> 3));
         final int access = Entry.access(meta);
-        policy.onUnlinked(access);
-        policy.onLinked(target, access, actualHash);
+        policy.onReplaced(access, target, access, actualHash);
         freeEntry(global);
         return MOVED;
     }
