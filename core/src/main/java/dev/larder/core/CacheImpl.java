@@ -372,7 +372,9 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         try {
             final int klen = encodeKey(key, sc);
             final int vlen = encodeValue(value, sc.value, klen);
-            final long now = store.now();
+            // without a deadline to compute or events to fire, the store's cached time will do
+            final long now = hasListeners || expireAfterWriteMs > 0 || expireAfterAccessMs > 0 ? store.now()
+                : store.coarseNow(sc);
             putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(now), now, false, null);
         } finally {
             sc.release();

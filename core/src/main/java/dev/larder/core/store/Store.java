@@ -361,6 +361,29 @@ public final class Store {
     }
 
     /**
+     * The time for a write that sets no deadline and whose caller needs neither the old value nor
+     * events: with the system clock, the cached time of {@link #readTime} (refreshed every
+     * {@link #CLOCK_REFRESH_READS} such calls per thread); otherwise {@link #now()}. It stamps the
+     * new entry's recency and decides whether the entry it replaces had expired: one that expired
+     * less than a tick (16 ms) ago may count as replaced rather than expired in the statistics,
+     * which is all a plain {@code put} can observe of the difference.
+     *
+     * @param sc the calling thread's frame
+     * @return a time in ms by the store's clock
+     */
+    public long coarseNow(final Scratch sc) {
+        return systemClock ? coarseNow(sc.frames()) : clock.millis();
+    }
+
+    private long coarseNow(final Scratch.Frames self) {
+        if (--self.clockCountdown > 0) {
+            return coarseNow;
+        }
+        self.clockCountdown = CLOCK_REFRESH_READS;
+        return advanceCoarse(clock.millis());
+    }
+
+    /**
      * Moves {@link #coarseNow} forward to {@code now} if that is at least a tick later.
      *
      * @return {@code now}
@@ -387,11 +410,7 @@ public final class Store {
         if (h != null && h.expireAfterAccessMillis() > 0) {
             return clock.millis();
         }
-        if (--self.clockCountdown > 0) {
-            return coarseNow;
-        }
-        self.clockCountdown = CLOCK_REFRESH_READS;
-        return advanceCoarse(clock.millis());
+        return coarseNow(self);
     }
 
     private long tick(final long now) {
