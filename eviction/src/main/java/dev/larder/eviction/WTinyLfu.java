@@ -271,6 +271,12 @@ final class WTinyLfu implements EvictionPolicy {
         return windowCount.get();
     }
 
+    /** @return how many entries the policy counts in {@code region} (for tests) */
+    long regionCount(final int region) {
+        final AtomicLong c = counter(region);
+        return c == null ? 0 : c.get();
+    }
+
     FrequencySketch sketch() {
         return sketch;
     }

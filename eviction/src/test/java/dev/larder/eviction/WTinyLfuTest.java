@@ -70,4 +70,32 @@ class WTinyLfuTest {
         policy.onUnlinked(p);
         assertThat(policy.windowCount()).isZero();
     }
+
+    @Test
+    void anOverwriteInTheSameRegionLeavesTheCountsAlone() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final int protectedWord = (WTinyLfu.PROTECTED << WTinyLfu.REGION_SHIFT) | 3;
+        policy.onLinked(100, protectedWord, 7);
+        final int again = policy.onUpdate(protectedWord, 7, 9);
+        assertThat(WTinyLfu.region(again)).isEqualTo(WTinyLfu.PROTECTED);
+        for (int i = 0; i < 1_000; i++) {
+            policy.onReplaced(again, 200 + i, again, 7);
+        }
+        assertThat(policy.regionCount(WTinyLfu.PROTECTED)).isEqualTo(1);
+        assertThat(policy.regionCount(WTinyLfu.PROBATION)).isZero();
+        assertThat(policy.windowCount()).isZero();
+    }
+
+    @Test
+    void anOverwriteAcrossRegionsMovesOneCount() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final int probationWord = WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT;
+        final int protectedWord = WTinyLfu.PROTECTED << WTinyLfu.REGION_SHIFT;
+        policy.onLinked(100, probationWord, 7);
+        policy.onReplaced(probationWord, 101, protectedWord, 7);
+        assertThat(policy.regionCount(WTinyLfu.PROBATION)).isZero();
+        assertThat(policy.regionCount(WTinyLfu.PROTECTED)).isEqualTo(1);
+    }
 }
