@@ -3,6 +3,10 @@ package dev.larder.eviction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EvictionPoliciesTest {
@@ -36,49 +40,24 @@ class EvictionPoliciesTest {
 
     @Test
     void theDefaultReplacementIsALinkThenAnUnlink() {
-        final java.util.List<String> calls = new java.util.ArrayList<>();
-        final EvictionPolicy recording = new EvictionPolicy() {
-            @Override
-            public String name() {
-                return "recording";
-            }
-
-            @Override
-            public boolean evicts() {
-                return false;
-            }
-
-            @Override
-            public int sampleSize() {
-                return 0;
-            }
-
-            @Override
-            public int onInsert(final long keyHash, final long tick) {
-                return 0;
-            }
-
-            @Override
-            public int onAccess(final int access, final long keyHash, final long tick) {
-                return access;
-            }
-
-            @Override
-            public long score(final int access, final long remainingTtlMs, final long tick) {
-                return NOT_EVICTABLE;
-            }
-
-            @Override
-            public void onLinked(final long handle, final int access, final long keyHash) {
-                calls.add("linked " + handle + " " + access + " " + keyHash);
-            }
-
-            @Override
-            public void onUnlinked(final int access) {
-                calls.add("unlinked " + access);
-            }
-        };
-        recording.onReplaced(5, 1_000, 6, 42);
+        final List<String> calls = new ArrayList<>();
+        // a proxy records the two calls and runs the interface's own onReplaced
+        final EvictionPolicy recording = (EvictionPolicy) Proxy.newProxyInstance(
+            EvictionPolicy.class.getClassLoader(), new Class<?>[] {EvictionPolicy.class}, (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "onLinked":
+                        calls.add("linked " + args[0] + " " + args[1] + " " + args[2]);
+                        return null;
+                    case "onUnlinked":
+                        calls.add("unlinked " + args[0]);
+                        return null;
+                    case "onReplaced":
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    default:
+                        throw new UnsupportedOperationException(method.getName());
+                }
+            });
+        recording.onReplaced(5, 1_000L, 6, 42L);
         assertThat(calls).containsExactly("linked 1000 6 42", "unlinked 5");
     }
 }

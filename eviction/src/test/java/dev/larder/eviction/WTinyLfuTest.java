@@ -6,10 +6,16 @@ import org.junit.jupiter.api.Test;
 
 class WTinyLfuTest {
 
+    /** @return a w-tinylfu for a small capacity: its sketch is built at once */
+    private static WTinyLfu configured() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        return policy;
+    }
+
     @Test
     void admitsOnlyACandidateMoreFrequentThanTheVictimUnlessWarmAndLucky() {
-        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
-        policy.configure(1_024); // small capacity: the sketch is built at once
+        final WTinyLfu policy = configured();
         final long frequent = 11;
         final long rare = 22;
         for (int i = 0; i < 5; i++) {
@@ -28,8 +34,7 @@ class WTinyLfuTest {
 
     @Test
     void warmLosersAreAdmittedRarelyAgainstHashFlooding() {
-        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
-        policy.configure(1_024);
+        final WTinyLfu policy = configured();
         final long candidate = 5;
         final long victim = 6;
         for (int i = 0; i < 15; i++) {
@@ -48,8 +53,7 @@ class WTinyLfuTest {
 
     @Test
     void aReadPromotesProbationToProtectedAndKeepsOtherRegions() {
-        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
-        policy.configure(1_024);
+        final WTinyLfu policy = configured();
         final int probation = WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT;
         final int window = WTinyLfu.WINDOW << WTinyLfu.REGION_SHIFT;
         assertThat(WTinyLfu.region(policy.onAccess(probation, 1, 5))).isEqualTo(WTinyLfu.PROTECTED);
@@ -59,8 +63,7 @@ class WTinyLfuTest {
 
     @Test
     void regionCountersFollowTransitions() {
-        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
-        policy.configure(1_024);
+        final WTinyLfu policy = configured();
         final int w = policy.onInsert(1, 0);
         policy.onLinked(100, w, 1);
         assertThat(policy.windowCount()).isEqualTo(1);
@@ -73,8 +76,7 @@ class WTinyLfuTest {
 
     @Test
     void anOverwriteInTheSameRegionLeavesTheCountsAlone() {
-        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
-        policy.configure(1_024);
+        final WTinyLfu policy = configured();
         final int protectedWord = (WTinyLfu.PROTECTED << WTinyLfu.REGION_SHIFT) | 3;
         policy.onLinked(100, protectedWord, 7);
         final int again = policy.onUpdate(protectedWord, 7, 9);
@@ -89,8 +91,7 @@ class WTinyLfuTest {
 
     @Test
     void anOverwriteAcrossRegionsMovesOneCount() {
-        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
-        policy.configure(1_024);
+        final WTinyLfu policy = configured();
         final int probationWord = WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT;
         final int protectedWord = WTinyLfu.PROTECTED << WTinyLfu.REGION_SHIFT;
         policy.onLinked(100, probationWord, 7);
