@@ -154,6 +154,11 @@ final class WTinyLfu implements EvictionPolicy {
             return word(PROBATION, tick); // nothing evicted yet: no window needed
         }
         f.increment(keyHash);
+        if (evictCalls.get() == 0 && windowCount.get() >= Math.max(1, (long) (expected * windowShare))) {
+            // still filling up and the window is at its share: the entry goes straight to
+            // probation, as Caffeine moves window overflow there while main has room
+            return word(PROBATION, tick);
+        }
         return word(WINDOW, tick);
     }
 

@@ -255,12 +255,16 @@ public final class Simulator {
         }
         final Result[] caffeine = new Result[caps.length];
         final Result[] lru = new Result[caps.length];
+        final Result[] reference = new Result[caps.length];
         for (int i = 0; i < caps.length; i++) {
             caffeine[i] = Replays.caffeine(trace, caps[i]);
             lru[i] = Replays.exactLru(trace, caps[i]);
+            reference[i] = ExactWTinyLfu.replay(trace, caps[i], options.seed);
         }
         rows.add(new Row("caffeine", caffeine));
         rows.add(new Row("lru-exact", lru));
+        // diagnostic: Caffeine's structure (exact lists, fixed 1% window) on Larder's sketch
+        rows.add(new Row("w-tinylfu-exact (reference)", reference));
         return new TraceReport(name, trace.length, distinct, caps, rows);
     }
 
