@@ -85,6 +85,8 @@ final class WTinyLfu implements EvictionPolicy {
     private long periodStartHits;
     private long periodStartMisses;
     private final AtomicLong evictCalls = new AtomicLong();
+    /** Set at the first eviction and never cleared (read on every insert: it must not be a line writers share). */
+    private volatile boolean evicting;
 
     WTinyLfu(final int samples) {
         this.samples = EvictionPolicies.checkSamples(samples);
@@ -154,7 +156,7 @@ final class WTinyLfu implements EvictionPolicy {
             return word(PROBATION, tick); // nothing evicted yet: no window needed
         }
         f.increment(keyHash);
-        if (evictCalls.get() == 0 && windowCount.get() >= Math.max(1, (long) (expected * windowShare))) {
+        if (!evicting && windowCount.get() >= Math.max(1, (long) (expected * windowShare))) {
             // still filling up and the window is at its share: the entry goes straight to
             // probation, as Caffeine moves window overflow there while main has room
             return word(PROBATION, tick);
@@ -300,6 +302,9 @@ final class WTinyLfu implements EvictionPolicy {
     public boolean evict(final Population p, final long tick) {
         if (queue == null) {
             start();
+        }
+        if (!evicting) {
+            evicting = true;
         }
         if ((evictCalls.incrementAndGet() & 63) == 0) {
             climb(p);
