@@ -333,6 +333,13 @@ public final class Larder implements AutoCloseable {
         }
 
         /**
+         * The time source for expiry and recency. With the default, {@link LarderClock#SYSTEM},
+         * a hit on an entry without a deadline (and a plain {@code put} without one) takes its
+         * recency stamp from a cached reading: each thread refreshes it at least every 32 such
+         * operations, and every write and active-expiry step refreshes it too. Deadlines are always
+         * checked against a fresh reading. Any other clock, such as a test's fake clock, is read on
+         * every operation.
+         *
          * @param clock the time source for expiry and recency
          * @return this builder
          */
