@@ -226,8 +226,15 @@ final class WTinyLfu implements EvictionPolicy {
         if (c != null) {
             c.incrementAndGet();
         }
+        if (region == WINDOW) {
+            enqueueWindow(handle, keyHash);
+        }
+    }
+
+    /** Records a window entry's arrival in the window queue. */
+    private void enqueueWindow(final long handle, final long keyHash) {
         final WindowQueue q = queue;
-        if (region == WINDOW && q != null) {
+        if (q != null) {
             while (!q.offer(handle, keyHash)) {
                 // full of records (many may be stale): drop the oldest; if its entry is still in the
                 // window it is found later by sampling instead (see evict)
@@ -248,11 +255,8 @@ final class WTinyLfu implements EvictionPolicy {
             return;
         }
         // same region: the counts do not change; only the window's queue must learn the new handle
-        final WindowQueue q = queue;
-        if (region == WINDOW && q != null) {
-            while (!q.offer(handle, keyHash)) {
-                q.poll(DROPPED.get());
-            }
+        if (region == WINDOW) {
+            enqueueWindow(handle, keyHash);
         }
     }
 

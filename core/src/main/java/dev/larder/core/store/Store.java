@@ -396,18 +396,20 @@ public final class Store {
         return now;
     }
 
+    /** @return the expire-after-access of cache {@code cacheId} in ms, or 0 */
+    private long expireAfterAccess(final int cacheId) {
+        final CacheHooks h = hooks.get(cacheId);
+        return h == null ? 0 : h.expireAfterAccessMillis();
+    }
+
     /**
      * The time for a hit on an entry with {@code meta}: a fresh clock reading when the entry has a
-     * deadline, its cache expires after access or the clock is not the system clock (tests' fake
-     * clocks stay exact); otherwise {@link #coarseNow}, refreshed every
+     * deadline, its cache expires after access ({@code afterAccess > 0}) or the clock is not the
+     * system clock (tests' fake clocks stay exact); otherwise {@link #coarseNow}, refreshed every
      * {@link #CLOCK_REFRESH_READS} reads of this thread.
      */
-    private long readTime(final long meta, final int cacheId, final Scratch.Frames self) {
-        if (!systemClock || Entry.expiry(meta) != 0) {
-            return clock.millis();
-        }
-        final CacheHooks h = hooks.get(cacheId);
-        if (h != null && h.expireAfterAccessMillis() > 0) {
+    private long readTime(final long meta, final long afterAccess, final Scratch.Frames self) {
+        if (!systemClock || Entry.expiry(meta) != 0 || afterAccess > 0) {
             return clock.millis();
         }
         return coarseNow(self);
@@ -499,7 +501,8 @@ public final class Store {
                 if (vlen < 0 || (long) voff + vlen > buf.capacity()) {
                     continue retry;
                 }
-                final long now = readTime(meta, cacheId, sc.frames());
+                final long afterAccess = expireAfterAccess(cacheId);
+                final long now = readTime(meta, afterAccess, sc.frames());
                 if (expired(meta, now)) {
                     VarHandle.acquireFence();
                     if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
@@ -524,7 +527,7 @@ public final class Store {
                     continue retry;
                 }
                 sc.deadline = decodeExpiry(Entry.expiry(meta));
-                touch(buf, off, meta, cacheId, now, hash, sc);
+                touch(buf, off, meta, afterAccess, now, hash, sc);
                 return result;
             }
             if (index.table() == t) {
@@ -599,14 +602,15 @@ public final class Store {
                         continue retry;
                     }
                     final long meta = buf.getLong(off + Entry.META);
-                    final long now = readTime(meta, cacheId, sc.frames());
+                    final long afterAccess = expireAfterAccess(cacheId);
+                    final long now = readTime(meta, afterAccess, sc.frames());
                     if (expired(meta, now)) {
                         return null;
                     }
                     final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
                     view.wrap(buf, off + Entry.HEADER + klen, vlen);
                     final R result = reader.read(view, 0, vlen);
-                    touch(buf, off, meta, cacheId, now, hash, sc);
+                    touch(buf, off, meta, afterAccess, now, hash, sc);
                     return result;
                 } finally {
                     unpin(global, buf, off);
@@ -647,7 +651,7 @@ public final class Store {
     }
 
     /** Updates the access word (and the deadline under expire-after-access) after a hit. */
-    private void touch(final UnsafeBuffer buf, final int off, final long meta, final int cacheId, final long now,
+    private void touch(final UnsafeBuffer buf, final int off, final long meta, final long afterAccess, final long now,
                        final long hash, final Scratch sc) {
         final int access = Entry.access(meta);
         final int updated;
@@ -663,8 +667,6 @@ public final class Store {
         } else {
             updated = policy.onAccess(access, hash, tick(now));
         }
-        final CacheHooks h = hooks.get(cacheId);
-        final long afterAccess = h == null ? 0 : h.expireAfterAccessMillis();
         long expiry = Entry.expiry(meta);
         if (afterAccess > 0) {
             expiry = encodeExpiry(now + afterAccess);
@@ -936,19 +938,9 @@ public final class Store {
                         throw e;
                     }
                     t.storeRelease(i, HashIndex.tagBits(hash) | (newGlobal >>> 3));
-                    if (hadEntry) {
-                        // one policy call for the pair: counts of a region the entry stays in are not touched
-                        policy.onReplaced(unlinkedAccess(oldGlobal), newGlobal, newAccess, hash);
-                        if (wasExpired) {
-                            notifyReclaimed(true, cacheId, oldGlobal);
-                        }
-                        freeEntry(oldGlobal);
-                        if (!present) {
-                            return WRITE | EXPIRED; // an expired entry replaced by a write leaves the count as it was
-                        }
-                        return WRITE | PRESENT;
+                    if (!hadEntry) {
+                        policy.onLinked(newGlobal, newAccess, hash);
                     }
-                    policy.onLinked(newGlobal, newAccess, hash);
                 } else if (action == REMOVE && present) {
                     t.storeRelease(i, HashIndex.TOMBSTONE);
                 } else {
@@ -957,10 +949,17 @@ public final class Store {
                 }
                 // the old entry is unlinked: reclaim it
                 if (hadEntry) {
+                    final int oldAccess = unlinkedAccess(oldGlobal);
+                    if (action == WRITE) {
+                        // one policy call for the pair: counts of a region the entry stays in are not touched
+                        policy.onReplaced(oldAccess, newGlobal, newAccess, hash);
+                    } else {
+                        policy.onUnlinked(oldAccess);
+                    }
                     if (wasExpired) {
                         notifyReclaimed(true, cacheId, oldGlobal);
                     }
-                    retire(oldGlobal);
+                    freeEntry(oldGlobal);
                 }
                 // an expired entry replaced by a write leaves the count as it was
                 if (action == WRITE && !present && !wasExpired) {
@@ -1033,7 +1032,7 @@ public final class Store {
         }
     }
 
-private long setExpiry0(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
+    private long setExpiry0(final int cacheId, final byte[] key, final int klen, final long hash, final long deadline) {
         for (;;) {
             final HashIndex.Table t = index.table();
             final long i = lockKey(t, cacheId, key, klen, hash, false);
@@ -1867,7 +1866,7 @@ private long setExpiry0(final int cacheId, final byte[] key, final int klen, fin
         return removed;
     }
 
-private long removeWhere0(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
+    private long removeWhere0(final int cacheId, final long now, final boolean expiredOnly, final EntryVisitor visitor) {
         long removed = 0;
         HashIndex.Table t = index.table();
         for (long i = 0; i < t.capacity; i++) {
@@ -1961,7 +1960,7 @@ private long removeWhere0(final int cacheId, final long now, final boolean expir
         }
     }
 
-private long scan0(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
+    private long scan0(final int cacheId, final long from, final int max, final EntryVisitor visitor, final UnsafeBuffer view) {
         final HashIndex.Table t = index.table();
         final long now = clock.millis();
         int delivered = 0;
