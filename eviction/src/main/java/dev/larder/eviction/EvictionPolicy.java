@@ -175,11 +175,32 @@ public interface EvictionPolicy {
     }
 
     /**
+     * Stamps up to this many ticks (about 65 seconds) <em>ahead</em> of the caller's tick count as
+     * written now. Another thread may read the clock after the evicting thread did and stamp an entry
+     * the evicting thread then samples; a plain masked difference would make that freshest entry
+     * look almost a full clock cycle old, the oldest of all.
+     */
+    int FUTURE_SLACK = 1 << 12;
+
+    /**
      * @param stamp a 24-bit tick stored earlier
      * @param tick  the current tick
-     * @return ticks elapsed since {@code stamp}, wrap-around safe
+     * @return ticks elapsed since {@code stamp}, wrap-around safe; 0 for a stamp slightly ahead of
+     *         {@code tick} ({@link #FUTURE_SLACK})
      */
     static long age(final int stamp, final long tick) {
-        return (tick - stamp) & ACCESS_MASK;
+        return age(stamp, tick, ACCESS_MASK);
+    }
+
+    /**
+     * @param stamp a tick stored earlier, in the low bits selected by {@code mask}
+     * @param tick  the current tick
+     * @param mask  {@code 2^k - 1}: the stamp's width
+     * @return ticks elapsed since {@code stamp}, modulo {@code 2^k}; 0 for a stamp slightly ahead of
+     *         {@code tick} ({@link #FUTURE_SLACK})
+     */
+    static long age(final int stamp, final long tick, final int mask) {
+        final long age = (tick - stamp) & mask;
+        return age > mask - FUTURE_SLACK ? 0 : age;
     }
 }

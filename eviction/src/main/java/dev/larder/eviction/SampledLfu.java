@@ -49,13 +49,23 @@ final class SampledLfu implements EvictionPolicy {
         return (int) ((tick / TICKS_PER_MINUTE) & 0xFFFF);
     }
 
+    /**
+     * Minutes since the access word's stamp, modulo 2^16. A stamp one minute <em>ahead</em> is one a
+     * concurrent writer made after the caller read the clock, at a minute boundary: it counts as
+     * now, not as 65,535 minutes ago (which would decay its counter to 0 at once).
+     */
+    static int elapsedMinutes(final int access, final long tick) {
+        final int elapsed = (minutes(tick) - (access >>> 8)) & 0xFFFF;
+        return elapsed == 0xFFFF ? 0 : elapsed;
+    }
+
     /** The counter after decay for the minutes elapsed since the last decrement time. */
     int decayed(final int access, final long tick) {
         final int counter = counter(access);
         if (decayMinutes == 0) {
             return counter;
         }
-        final int elapsed = (minutes(tick) - (access >>> 8)) & 0xFFFF;
+        final int elapsed = elapsedMinutes(access, tick);
         final int periods = elapsed / decayMinutes;
         return periods > counter ? 0 : counter - periods;
     }
@@ -100,7 +110,7 @@ final class SampledLfu implements EvictionPolicy {
             return NOT_EVICTABLE;
         }
         // lowest counter first; among equals, the one whose counter was touched longest ago
-        return ((long) (MAX_COUNT - decayed(access, tick)) << 16) | ((minutes(tick) - (access >>> 8)) & 0xFFFF);
+        return ((long) (MAX_COUNT - decayed(access, tick)) << 16) | elapsedMinutes(access, tick);
     }
 
     @Override

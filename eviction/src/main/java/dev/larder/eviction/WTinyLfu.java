@@ -117,6 +117,11 @@ final class WTinyLfu implements EvictionPolicy {
         return access >>> REGION_SHIFT;
     }
 
+    /** @return ticks since the access word's stamp (region bits ignored), wrap-around safe */
+    static long age(final int access, final long tick) {
+        return EvictionPolicy.age(access, tick, TICK_MASK);
+    }
+
     private static int word(final int region, final long tick) {
         return (region << REGION_SHIFT) | (int) (tick & TICK_MASK);
     }
@@ -270,7 +275,7 @@ final class WTinyLfu implements EvictionPolicy {
 
     @Override
     public long score(final int access, final long remainingTtlMs, final long tick) {
-        return (tick - access) & TICK_MASK;
+        return age(access, tick);
     }
 
     /** @return the current window share of the capacity (for tests and the simulator) */
@@ -313,8 +318,7 @@ final class WTinyLfu implements EvictionPolicy {
         if ((evictCalls.incrementAndGet() & 63) == 0) {
             climb(p);
         }
-        final long size = Math.max(1, p.size());
-        final long windowMax = Math.max(1, Math.min((long) (size * windowShare), queue.capacity() / 2));
+        final long windowMax = windowMax(p.size(), windowShare);
         if (windowCount.get() > windowMax) {
             final long[] rec = RECORD.get();
             while (queue.poll(rec)) {
@@ -323,10 +327,12 @@ final class WTinyLfu implements EvictionPolicy {
                 if (access < 0 || region(access) != WINDOW || p.keyHashOf(candidate) != rec[1]) {
                     continue; // left or changed since it was queued
                 }
-                if (windowCount.get() > windowMax + 1) {
-                    // the window is more than one over its share (it was just made smaller): the
-                    // surplus moves to probation without a contest, as Caffeine moves it; only the
-                    // last one out meets a victim
+                if (windowCount.get() > windowMax + 1 + CONCURRENT_INSERTS) {
+                    // the window is well over its share (the climber or a smaller cache just made
+                    // the share smaller): the surplus moves to probation without a contest, as
+                    // Caffeine moves it. A window over by up to one entry per concurrent writer is
+                    // not surplus: each of those writers inserted one candidate that must beat a
+                    // victim, or concurrent inserts would slip into main uncontested.
                     moveToProbation(p, candidate, access, tick);
                     continue;
                 }
@@ -339,8 +345,8 @@ final class WTinyLfu implements EvictionPolicy {
             int oldest = -1;
             long age = -1;
             for (int k = 0; k < c.count; k++) {
-                if (region(c.access[k]) == WINDOW && ((tick - c.access[k]) & TICK_MASK) > age) {
-                    age = (tick - c.access[k]) & TICK_MASK;
+                if (region(c.access[k]) == WINDOW && age(c.access[k], tick) > age) {
+                    age = age(c.access[k], tick);
                     oldest = k;
                 }
             }
@@ -356,32 +362,42 @@ final class WTinyLfu implements EvictionPolicy {
         return evictFromMain(p, tick);
     }
 
+    /**
+     * Writers that may have inserted into the window at once, each before its own eviction: one per
+     * processor (a writer preempted between the two is rare and costs at most one uncontested move).
+     */
+    static final int CONCURRENT_INSERTS = Runtime.getRuntime().availableProcessors();
+
+    /** Contests a candidate may hold when its victims keep leaving before it can take their place. */
+    static final int CONTESTS = 4;
+
     private boolean admitOrReject(final Population p, final long candidate, final int candidateAccess,
                                   final long candidateHash, final long tick) {
         final Candidates c = Sampling.buffer();
-        final int victim = sampleMainVictim(p, c, tick);
-        if (victim < 0) {
-            if (probationCount.get() + protectedCount.get() <= 0) {
-                // main is empty: the candidate simply moves to probation
-                moveToProbation(p, candidate, candidateAccess, tick);
-                return true;
+        for (int contest = 0; contest < CONTESTS; contest++) {
+            final int victim = sampleMainVictim(p, c, tick);
+            if (victim < 0) {
+                if (probationCount.get() + protectedCount.get() <= 0) {
+                    // main is empty: the candidate simply moves to probation
+                    moveToProbation(p, candidate, candidateAccess, tick);
+                    return true;
+                }
+                break; // the sample missed main: the candidate loses by default
             }
-            // the sample missed main: the candidate loses by default
-            return p.evict(candidate) || true;
-        }
-        final long victimHandle = c.handles[victim];
-        final long victimHash = p.keyHashOf(victimHandle);
-        if (victimHash != 0 && admit(candidateHash, victimHash)) {
+            final long victimHandle = c.handles[victim];
+            final long victimHash = p.keyHashOf(victimHandle);
+            if (victimHash == 0 || !admit(candidateHash, victimHash)) {
+                break;
+            }
             if (p.evict(victimHandle)) {
                 moveToProbation(p, candidate, candidateAccess, tick);
                 return true;
             }
-            moveToProbation(p, candidate, candidateAccess, tick);
-            return true; // progress: the window shrank; memory comes on the next call
+            // the victim was read, replaced or evicted by another writer since it was sampled: the
+            // candidate has not earned a place until it beats a victim that actually leaves (moving it
+            // in anyway would let the next eviction take a main entry without any contest)
         }
-        if (!p.evict(candidate)) {
-            return true; // the candidate changed meanwhile; try again
-        }
+        p.evict(candidate); // if the candidate changed meanwhile, the caller simply asks again
         return true;
     }
 
@@ -408,7 +424,7 @@ final class WTinyLfu implements EvictionPolicy {
         long protectedAge = -1;
         for (int k = 0; k < c.count; k++) {
             final int a = c.access[k];
-            final long age = c.remainingTtlMs[k] == 0 ? Long.MAX_VALUE : (tick - a) & TICK_MASK;
+            final long age = c.remainingTtlMs[k] == 0 ? Long.MAX_VALUE : age(a, tick);
             final int region = region(a);
             if (region == PROBATION || (region != PROTECTED && region != WINDOW)) {
                 if (age > probationAge) {
@@ -444,7 +460,7 @@ final class WTinyLfu implements EvictionPolicy {
                 // only window entries were sampled: evict the oldest of them
                 long age = -1;
                 for (int k = 0; k < c.count; k++) {
-                    final long a = (tick - c.access[k]) & TICK_MASK;
+                    final long a = age(c.access[k], tick);
                     if (a > age) {
                         age = a;
                         victim = k;
@@ -459,6 +475,11 @@ final class WTinyLfu implements EvictionPolicy {
             }
         }
         return true;
+    }
+
+    /** @return how many entries the window holds at most with {@code share} of {@code size} */
+    private long windowMax(final long size, final double share) {
+        return Math.max(1, Math.min((long) (Math.max(1, size) * share), queue.capacity() / 2));
     }
 
     /** Hill climbing on the hit ratio of the last period. */

@@ -31,6 +31,22 @@ class RedisPoliciesTest {
     }
 
     @Test
+    void lfuCounterStampedAMinuteAheadByAnotherWriterDoesNotDecay() {
+        final SampledLfu lfu = (SampledLfu) EvictionPolicies.allKeysLfu(5, 0, 1);
+        final long minute = 60_000L >> EvictionPolicy.TICK_SHIFT;
+        int word = lfu.onInsert(1, 5 * minute);
+        for (int i = 0; i < 20; i++) {
+            word = lfu.onAccess(word, 1, 5 * minute);
+        }
+        // the evicting thread read the clock just before the minute turned; the writer just after
+        final long evictorsTick = 5 * minute - 1;
+        assertThat(SampledLfu.elapsedMinutes(word, evictorsTick)).isZero();
+        assertThat(lfu.decayed(word, evictorsTick)).isEqualTo(SampledLfu.counter(word));
+        final int cold = lfu.onInsert(2, 5 * minute - 1);
+        assertThat(lfu.score(word, -1, evictorsTick)).isLessThan(lfu.score(cold, -1, evictorsTick));
+    }
+
+    @Test
     void lfuLogFactorSlowsCounterGrowth() {
         final EvictionPolicy slow = EvictionPolicies.allKeysLfu(5, 100, 0);
         int word = slow.onInsert(1, 0);

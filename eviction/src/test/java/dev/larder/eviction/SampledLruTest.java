@@ -47,6 +47,20 @@ class SampledLruTest {
     }
 
     @Test
+    void aStampSlightlyAheadOfTheCallersTickIsTheYoungestNotTheOldest() {
+        // another writer read the clock after the evicting thread did and stamped an entry it samples
+        final EvictionPolicy lru = EvictionPolicies.allKeysLru();
+        final long evictorsTick = 1_000;
+        final int stampedLater = lru.onAccess(0, 0L, evictorsTick + 3);
+        final int stampedEarlier = lru.onInsert(0L, evictorsTick - 100);
+        assertThat(EvictionPolicy.age(stampedLater, evictorsTick)).isZero();
+        assertThat(lru.score(stampedLater, -1, evictorsTick)).isLessThan(lru.score(stampedEarlier, -1, evictorsTick));
+        // beyond the slack it is a wrapped clock again
+        final int farAhead = (int) ((evictorsTick + EvictionPolicy.FUTURE_SLACK + 1) & EvictionPolicy.ACCESS_MASK);
+        assertThat(EvictionPolicy.age(farAhead, evictorsTick)).isEqualTo(EvictionPolicy.ACCESS_MASK - EvictionPolicy.FUTURE_SLACK);
+    }
+
+    @Test
     void scoreAcrossClockWrapStillPrefersTheOlderEntry() {
         final EvictionPolicy lru = EvictionPolicies.allKeysLru();
         final long beforeWrap = EvictionPolicy.ACCESS_MASK - 100L;

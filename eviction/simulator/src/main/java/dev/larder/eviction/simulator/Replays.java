@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -109,8 +110,9 @@ public final class Replays {
             final long[] hits = new long[threads];
             final long[] maxSize = new long[threads];
             final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final AtomicLongArray progress = new AtomicLongArray(threads);
             if (threads == 1) {
-                replayShare(cache, trace, 0, 1, now, hits, maxSize);
+                replayShare(cache, trace, 0, 1, now, hits, maxSize, null);
             } else {
                 final CountDownLatch start = new CountDownLatch(1);
                 final Thread[] workers = new Thread[threads];
@@ -119,7 +121,7 @@ public final class Replays {
                     workers[t] = new Thread(() -> {
                         try {
                             start.await();
-                            replayShare(cache, trace, id, threads, now, hits, maxSize);
+                            replayShare(cache, trace, id, threads, now, hits, maxSize, progress);
                         } catch (final Throwable e) {
                             failure.compareAndSet(null, e);
                         }
@@ -154,10 +156,15 @@ public final class Replays {
     }
 
     private static void replayShare(final Cache<Long, byte[]> cache, final long[] trace, final int first,
-                                    final int stride, final AtomicLong now, final long[] hits, final long[] maxSize) {
+                                    final int stride, final AtomicLong now, final long[] hits, final long[] maxSize,
+                                    final AtomicLongArray progress) {
         long h = 0;
         long max = 0;
         for (int i = first; i < trace.length; i += stride) {
+            if (progress != null) {
+                progress.lazySet(first, i);
+                awaitOthers(progress, first, i);
+            }
             now.addAndGet(MILLIS_PER_ACCESS);
             final Long key = trace[i];
             if (cache.get(key) != null) {
@@ -169,6 +176,29 @@ public final class Replays {
         }
         hits[first] = h;
         maxSize[first] = max;
+        if (progress != null) {
+            progress.set(first, Long.MAX_VALUE);
+        }
+    }
+
+    /** Most trace positions one replay thread may run ahead of the slowest other one. */
+    public static final int MAX_DRIFT = Integer.getInteger("larder.sim.drift", 64);
+
+    /** Holds a replay thread until no other one is more than {@link #MAX_DRIFT} positions behind it. */
+    private static void awaitOthers(final AtomicLongArray progress, final int self, final long position) {
+        for (int o = 0; o < progress.length(); o++) {
+            if (o == self) {
+                continue;
+            }
+            int spins = 0;
+            while (progress.get(o) < position - MAX_DRIFT) {
+                if (++spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
     }
 
     /**

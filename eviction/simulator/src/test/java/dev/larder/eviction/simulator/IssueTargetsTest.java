@@ -16,8 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IssueTargetsTest {
     private static final String[] TRACES = {"multi1.trace.gz", "sprite.trace.gz", "loop.trace.gz", "2_pools.trace.gz"};
     private static final double[] SHARES = {0.10, 0.25, 0.50};
-    /** The trace for the in-store target: the recency-heavy one the issue singles out. */
-    private static final String STORE_TRACE = "sprite.trace.gz";
 
     private static Result wTinyLfuPure(final long[] trace, final int n) {
         return Replays.pure(EvictionPolicies.wTinyLfu(), trace, n, 1);
@@ -42,28 +40,30 @@ class IssueTargetsTest {
 
     static Stream<Arguments> storeCases() {
         final Stream.Builder<Arguments> b = Stream.builder();
-        for (final double share : SHARES) {
-            for (final int threads : new int[] {1, 2}) {
-                b.add(Arguments.of(share, threads));
+        for (final String t : TRACES) {
+            for (final double share : SHARES) {
+                for (final int threads : new int[] {1, 2}) {
+                    b.add(Arguments.of(t, share, threads));
+                }
             }
         }
         return b.build();
     }
 
-    @ParameterizedTest(name = "sprite at {0} of distinct keys, {1} thread(s)")
+    @ParameterizedTest(name = "{0} at {1} of distinct keys, {2} thread(s)")
     @MethodSource("storeCases")
-    void inStoreWTinyLfuWithin2PointsOfPure(final double share, final int threads) {
-        assertInStoreWithin2PointsOfPure(share, threads);
+    void inStoreWTinyLfuWithin2PointsOfPure(final String name, final double share, final int threads) {
+        assertInStoreWithin2PointsOfPure(name, share, threads);
     }
 
-    static void assertInStoreWithin2PointsOfPure(final double share, final int threads) {
-        final long[] trace = TestTraces.load(STORE_TRACE);
-        final int n = TestTraces.capacity(STORE_TRACE, share);
+    static void assertInStoreWithin2PointsOfPure(final String name, final double share, final int threads) {
+        final long[] trace = TestTraces.load(name);
+        final int n = TestTraces.capacity(name, share);
         final Result pure = wTinyLfuPure(trace, n);
         final Result store = Replays.inStore(EvictionPolicies::wTinyLfu, trace, n, threads);
         assertThat(store.percent())
             .as("w-tinylfu in-store (%d thread(s)) vs pure on %s at N = %d: %.2f%% vs %.2f%%; store: %s %s", threads,
-                STORE_TRACE, n, store.percent(), pure.percent(), store.note(), store.detail())
+                name, n, store.percent(), pure.percent(), store.note(), store.detail())
             .isBetween(pure.percent() - 2.0, pure.percent() + 2.0);
     }
 

@@ -27,9 +27,15 @@ class ReachedTargetsTest {
         IssueTargetsTest.assertAtLeastCaffeineMinusOnePoint(name, share);
     }
 
-    @ParameterizedTest(name = "sprite at {0} of distinct keys, 1 thread")
-    @CsvSource({"0.10", "0.25", "0.50"})
-    void inStoreWTinyLfuWithin2PointsOfPure(final double share) {
-        IssueTargetsTest.assertInStoreWithin2PointsOfPure(share, 1);
+    /**
+     * The in-store cells, one and two threads. Left out: loop at 10%, where single runs of the
+     * policy itself differ by up to 2.5 points (its hit ratio is 1-7%, set by sketch collisions).
+     */
+    @ParameterizedTest(name = "{0} at {1} of distinct keys, {2} thread(s)")
+    @CsvSource({"sprite.trace.gz, 0.10, 1", "sprite.trace.gz, 0.25, 1", "sprite.trace.gz, 0.50, 1",
+        "sprite.trace.gz, 0.10, 2", "sprite.trace.gz, 0.25, 2", "sprite.trace.gz, 0.50, 2",
+        "loop.trace.gz, 0.25, 2", "loop.trace.gz, 0.50, 2", "multi1.trace.gz, 0.50, 2", "2_pools.trace.gz, 0.25, 2"})
+    void inStoreWTinyLfuWithin2PointsOfPure(final String name, final double share, final int threads) {
+        IssueTargetsTest.assertInStoreWithin2PointsOfPure(name, share, threads);
     }
 }

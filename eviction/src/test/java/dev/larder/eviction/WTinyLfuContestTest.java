@@ -1,0 +1,182 @@
+package dev.larder.eviction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * W-TinyLFU's contests against a small in-memory population: window entries reach main only by
+ * beating a victim that actually leaves, unless the window is well over its share.
+ */
+class WTinyLfuContestTest {
+
+    /** Entries in insertion order; samples return the first {@code max} of them, main ones first. */
+    private static final class ListPopulation implements Population {
+        final WTinyLfu policy;
+        final Map<Long, int[]> access = new LinkedHashMap<>();
+        final Map<Long, Long> hashes = new LinkedHashMap<>();
+        /** Handles whose next eviction fails, as if another writer had just taken them. */
+        final java.util.Set<Long> takenByOthers = new java.util.HashSet<>();
+        int evictions;
+
+        ListPopulation(final WTinyLfu policy) {
+            this.policy = policy;
+        }
+
+        void add(final long handle, final int accessWord, final long hash) {
+            access.put(handle, new int[] {accessWord});
+            hashes.put(handle, hash);
+            policy.onLinked(handle, accessWord, hash);
+        }
+
+        @Override
+        public void sample(final Candidates out, final int max) {
+            for (final Map.Entry<Long, int[]> e : access.entrySet()) {
+                if (!out.add(e.getKey(), e.getValue()[0], -1) || out.count == max) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public boolean evict(final long handle) {
+            if (takenByOthers.remove(handle)) {
+                final int[] a = access.remove(handle);
+                hashes.remove(handle);
+                policy.onUnlinked(a[0]);
+                return false; // it left, but not through this call
+            }
+            final int[] a = access.remove(handle);
+            if (a == null) {
+                return false;
+            }
+            hashes.remove(handle);
+            policy.onUnlinked(a[0]);
+            evictions++;
+            return true;
+        }
+
+        @Override
+        public long keyHashOf(final long handle) {
+            final Long h = hashes.get(handle);
+            return h == null ? 0 : h;
+        }
+
+        @Override
+        public int accessOf(final long handle) {
+            final int[] a = access.get(handle);
+            return a == null ? -1 : a[0];
+        }
+
+        @Override
+        public boolean casAccess(final long handle, final int expected, final int update) {
+            final int[] a = access.get(handle);
+            if (a == null || a[0] != expected) {
+                return false;
+            }
+            a[0] = update;
+            return true;
+        }
+
+        @Override
+        public long hits() {
+            return 0;
+        }
+
+        @Override
+        public long misses() {
+            return 0;
+        }
+
+        @Override
+        public long size() {
+            return access.size();
+        }
+
+        long inRegion(final int region) {
+            return access.values().stream().filter(a -> WTinyLfu.region(a[0]) == region).count();
+        }
+    }
+
+    private static final long TICK = 1_000;
+
+    private static int word(final int region) {
+        return (region << WTinyLfu.REGION_SHIFT) | (int) (TICK & WTinyLfu.TICK_MASK);
+    }
+
+    /**
+     * 200 probation entries seen {@code mainFrequency} times each, then {@code windowEntries}
+     * window entries seen {@code windowFrequency} times each (handles from 10,000).
+     */
+    private static ListPopulation population(final int mainFrequency, final int windowEntries, final int windowFrequency) {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final ListPopulation p = new ListPopulation(policy);
+        for (long h = 1; h <= 200; h++) {
+            for (int i = 0; i < mainFrequency; i++) {
+                policy.onAccess(0, h * 7_919, TICK);
+            }
+            p.add(h, word(WTinyLfu.PROBATION), h * 7_919);
+        }
+        for (long h = 10_000; h < 10_000 + windowEntries; h++) {
+            for (int i = 0; i < windowFrequency; i++) {
+                policy.onAccess(0, h * 7_919, TICK);
+            }
+            p.add(h, word(WTinyLfu.WINDOW), h * 7_919);
+        }
+        return p;
+    }
+
+    @Test
+    void aWindowOverItsShareOnlyByConcurrentInsertsStillMakesEachCandidateBeatAVictim() {
+        // 1% of about 200 entries: a window of 2. Two writers that each inserted before evicting
+        // leave it 2 over; before the fix the first candidate then moved to main uncontested.
+        final int share = 2;
+        final ListPopulation p = population(5, share + 2, 1);
+        final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).as("no cold candidate reached main").isEqualTo(probationBefore);
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).as("the candidate lost and left").isEqualTo(share + 1);
+        assertThat(p.evictions).isEqualTo(1);
+    }
+
+    @Test
+    void aWindowWellOverItsShareMovesItsSurplusToProbationUncontested() {
+        final int share = 2;
+        final int over = WTinyLfu.CONCURRENT_INSERTS + 10;
+        final ListPopulation p = population(5, share + 1 + over, 1);
+        final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        // everything beyond share + 1 + CONCURRENT_INSERTS moved; the next candidate met a victim and lost
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(probationBefore + over - WTinyLfu.CONCURRENT_INSERTS);
+        assertThat(p.evictions).isEqualTo(1);
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(share + WTinyLfu.CONCURRENT_INSERTS);
+    }
+
+    @Test
+    void aCandidateWhoseVictimLeftMeanwhileMeetsAnotherVictimInsteadOfEnteringFree() {
+        // hot candidate, cold main: the candidate wins; its first victim is taken by another writer
+        final ListPopulation p = population(0, 3, 8);
+        p.takenByOthers.add(1L); // the oldest probation entry sampled first
+        final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        assertThat(p.evictions).as("a second victim left through this call").isEqualTo(1);
+        // one probation entry taken by the other writer, one evicted here, the candidate moved in
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(probationBefore - 2 + 1);
+        assertThat(p.policy.regionCount(WTinyLfu.PROBATION)).isEqualTo(p.inRegion(WTinyLfu.PROBATION));
+        assertThat(p.policy.windowCount()).isEqualTo(p.inRegion(WTinyLfu.WINDOW));
+    }
+
+    @Test
+    void anEntryStampedByAWriterThatReadTheClockLaterIsTheYoungestNotTheOldest() {
+        final int now = (int) TICK;
+        final int later = (WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT) | (now + 2);
+        final int older = (WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT) | (now - 50);
+        assertThat(WTinyLfu.age(later, TICK)).isZero();
+        assertThat(WTinyLfu.age(older, TICK)).isEqualTo(50);
+        final EvictionPolicy policy = EvictionPolicies.wTinyLfu();
+        assertThat(policy.score(later, -1, TICK)).isLessThan(policy.score(older, -1, TICK));
+    }
+}
