@@ -76,7 +76,11 @@ public final class Replays {
      * with 8-byte values: {@code get}, and {@code put} on a miss.
      *
      * <p>With several threads, thread {@code t} replays positions {@code t, t + threads, ...}; they
-     * share the fake clock, and the hit ratio is over all of them.
+     * share the fake clock, and the hit ratio is over all of them. No thread runs more than
+     * {@link #MAX_DRIFT} positions ahead of another, so together they replay one stream in about the
+     * trace's order, as threads serving one stream of requests would. (Left free, one thread can run
+     * thousands of positions ahead; on loop.trace.gz that turns the trace into a different one, with
+     * a key's two accesses by the two threads close together or far apart by accident of timing.)
      *
      * @param policies a supplier of a fresh policy instance
      * @param trace    the keys
@@ -181,7 +185,10 @@ public final class Replays {
         }
     }
 
-    /** Most trace positions one replay thread may run ahead of the slowest other one. */
+    /**
+     * Most trace positions one replay thread may run ahead of the slowest other one: 64, or the
+     * system property {@code larder.sim.drift} (a diagnostic; a huge value lets the threads run free).
+     */
     public static final int MAX_DRIFT = Integer.getInteger("larder.sim.drift", 64);
 
     /** Holds a replay thread until no other one is more than {@link #MAX_DRIFT} positions behind it. */

@@ -416,7 +416,7 @@ public final class Simulator {
             + String.format(Locale.ROOT, "maxEntries(N), a %,d-byte budget%s, ", options.storeBudget,
                 options.storeBudget == Replays.STORE_BUDGET ? " (never binding)" : "")
             + "a fake clock advancing 16 ms (one tick) per access; "
-            + "2 threads: one replays the even positions, the other the odd ones, sharing the clock.");
+            + "2 threads: one replays the even positions, the other the odd ones, sharing the clock, neither more than " + Replays.MAX_DRIFT + " positions ahead of the other.");
         out.println();
         final List<TraceReport> reports = new ArrayList<>();
         for (final Path p : options.traces) {
