@@ -472,18 +472,12 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
      * value before it ends the flight, so a thread that misses after the flight ended finds it.
      */
     private V readThroughOne(final K key) {
-        while (true) {
-            final SingleFlight.Flight<K, byte[]> mine = flights.tryLead(key);
-            if (mine != null) {
-                return leadLoad(key, mine);
-            }
-            final SingleFlight.Flight<K, byte[]> theirs = flights.inFlight(key);
-            if (theirs != null) {
-                final byte[] bytes = awaitLoad(theirs);
-                return bytes == null ? null : decodeBytes(bytes);
-            }
-            // the other flight ended between our two looks: try to lead again
+        final SingleFlight.Seat<K, byte[]> seat = flights.leadOrJoin(key);
+        if (seat.leads()) {
+            return leadLoad(key, seat.flight());
         }
+        final byte[] bytes = awaitLoad(seat.flight());
+        return bytes == null ? null : decodeBytes(bytes);
     }
 
     private V leadLoad(final K key, final SingleFlight.Flight<K, byte[]> mine) {
@@ -528,22 +522,14 @@ public final class LarderJCache<K, V> implements Cache<K, V> {
         final Map<K, SingleFlight.Flight<K, byte[]>> theirs = new LinkedHashMap<>();
         final Set<K> toLoad = new LinkedHashSet<>();
         for (final K key : keys) {
-            while (true) {
-                final SingleFlight.Flight<K, byte[]> flight = flights.tryLead(key);
-                if (flight != null) {
-                    mine.put(key, flight);
-                    toLoad.add(key);
-                    break;
-                }
-                if (replace) {
-                    toLoad.add(key);
-                    break;
-                }
-                final SingleFlight.Flight<K, byte[]> existing = flights.inFlight(key);
-                if (existing != null) {
-                    theirs.put(key, existing);
-                    break;
-                }
+            final SingleFlight.Seat<K, byte[]> seat = flights.leadOrJoin(key);
+            if (seat.leads()) {
+                mine.put(key, seat.flight());
+                toLoad.add(key);
+            } else if (replace) {
+                toLoad.add(key); // loaded again here; the other thread's flight is not waited for
+            } else {
+                theirs.put(key, seat.flight());
             }
         }
         try {

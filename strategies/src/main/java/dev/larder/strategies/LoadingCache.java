@@ -286,17 +286,11 @@ public final class LoadingCache<K, V> implements AutoCloseable {
                 continue;
             }
             misses.increment();
-            while (true) {
-                final SingleFlight.Flight<K, V> flight = flights.tryLead(key);
-                if (flight != null) {
-                    mine.put(key, flight);
-                    break;
-                }
-                final SingleFlight.Flight<K, V> existing = flights.inFlight(key);
-                if (existing != null) {
-                    theirs.put(key, existing);
-                    break;
-                }
+            final SingleFlight.Seat<K, V> seat = flights.leadOrJoin(key);
+            if (seat.leads()) {
+                mine.put(key, seat.flight());
+            } else {
+                theirs.put(key, seat.flight());
             }
         }
         if (!mine.isEmpty()) {
@@ -401,35 +395,30 @@ public final class LoadingCache<K, V> implements AutoCloseable {
             return null;
         }
         misses.increment();
-        while (true) {
-            final SingleFlight.Flight<K, V> existing = flights.inFlight(key);
-            if (existing != null) {
-                return existing.await();
-            }
-            final SingleFlight.Flight<K, V> mine = flights.tryLead(key);
-            if (mine == null) {
-                continue;
-            }
-            // A flight may have finished between our miss and our registration: look again. The
-            // look is containsKey first (not counted in the cache's stats), so that one logical
-            // miss counts once; only in that rare race is the get (a counted hit) made.
-            final V again;
-            try {
-                again = cache.containsKey(key) ? cache.get(key) : null;
-            } catch (final RuntimeException | Error e) {
-                mine.abandon(e);
-                throw e;
-            }
-            if (again != null) {
-                mine.complete(again);
-                return again;
-            }
-            if (negatives != null && isNegativeCached(key)) {
-                mine.complete(null);
-                return null;
-            }
-            return loadOne(key, mine, loader);
+        final SingleFlight.Seat<K, V> seat = flights.leadOrJoin(key);
+        if (!seat.leads()) {
+            return seat.flight().await();
         }
+        final SingleFlight.Flight<K, V> mine = seat.flight();
+        // A flight may have finished between our miss and our registration: look again. The
+        // look is containsKey first (not counted in the cache's stats), so that one logical
+        // miss counts once; only in that rare race is the get (a counted hit) made.
+        final V again;
+        try {
+            again = cache.containsKey(key) ? cache.get(key) : null;
+        } catch (final RuntimeException | Error e) {
+            mine.abandon(e);
+            throw e;
+        }
+        if (again != null) {
+            mine.complete(again);
+            return again;
+        }
+        if (negatives != null && isNegativeCached(key)) {
+            mine.complete(null);
+            return null;
+        }
+        return loadOne(key, mine, loader);
     }
 
     private V loadOne(final K key, final SingleFlight.Flight<K, V> flight,

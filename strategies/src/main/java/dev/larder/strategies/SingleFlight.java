@@ -36,16 +36,15 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * <p>{@link #load} is the whole pattern in one call, for callers that keep the result themselves.
- * Caches use the parts instead ({@link #tryLead}, {@link #inFlight}, {@link Flight#await},
- * {@link Flight#complete}) so that the leader can <em>store the value before it completes the
- * flight</em>: a thread that misses after the flight is gone then finds the value, and the loader
- * runs once per miss "episode" rather than once per overlapping group of callers. A caller that
- * registers a flight should therefore look in its cache once more before loading (a flight may
- * have finished between its miss and its registration). A caller that must not block, for example
- * because it holds a lock the leader may need, uses {@link #tryLead} alone and loads by itself when
- * another thread leads. A bulk lookup leads the flights of all keys nobody is loading, completes
- * all of them, and only then waits for the others' flights, so bulk callers cannot deadlock each
- * other.
+ * Caches use the parts instead ({@link #leadOrJoin}, {@link Flight#await}, {@link Flight#complete})
+ * so that the leader can <em>store the value before it completes the flight</em>: a thread that
+ * misses after the flight is gone then finds the value, and the loader runs once per miss
+ * "episode" rather than once per overlapping group of callers. A caller that registers a flight
+ * should therefore look in its cache once more before loading (a flight may have finished between
+ * its miss and its registration). A caller that must not block, for example because it holds a
+ * lock the leader may need, uses {@link #tryLead} alone and loads by itself when another thread
+ * leads. A bulk lookup leads the flights of all keys nobody is loading, completes all of them, and
+ * only then waits for the others' flights, so bulk callers cannot deadlock each other.
  *
  * <p>A flight also carries a <em>stale</em> mark ({@link Flight#markStale}) that writers set to
  * tell the leader that its result is older than a write and must not be stored; this class only
@@ -95,24 +94,46 @@ public final class SingleFlight<K, V> {
     public V load(final K key, final CacheLoader<? super K, ? extends V> loader) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(loader, "loader must not be null");
-        while (true) {
-            final Flight<K, V> mine = tryLead(key);
-            if (mine == null) {
-                final Flight<K, V> theirs = inFlight(key);
-                if (theirs == null) {
-                    continue; // it ended between our two looks: try to lead again
-                }
-                return theirs.await();
-            }
-            final V value;
-            try {
-                value = loader.load(key);
-            } catch (final Throwable t) {
-                throw mine.fail(t);
-            }
-            mine.complete(value);
-            return value;
+        final Seat<K, V> seat = leadOrJoin(key);
+        if (!seat.leads()) {
+            return seat.flight().await();
         }
+        final Flight<K, V> mine = seat.flight();
+        final V value;
+        try {
+            value = loader.load(key);
+        } catch (final Throwable t) {
+            throw mine.fail(t);
+        }
+        mine.complete(value);
+        return value;
+    }
+
+    /**
+     * Registers a flight for {@code key} led by the calling thread, or, if the key is in flight,
+     * returns that flight. This is {@link #tryLead} and, when it is refused, {@link #inFlight} as
+     * one step: it always returns a flight, where the two calls return none when the flight in
+     * progress ends between them.
+     *
+     * <p>A caller that {@linkplain Seat#leads() leads} the flight must end it with
+     * {@link Flight#complete} or {@link Flight#fail}, as after {@link #tryLead}. A caller that does
+     * not lead it waits for it with {@link Flight#await}. The flight in progress may be led by the
+     * calling thread itself (its loader asked, directly or through other keys, for a key it is
+     * loading): that caller does not lead anything new, and its {@code await} throws
+     * {@link RecursiveLoadException}. A detached flight is returned like any other.
+     *
+     * @param key the key
+     * @return the flight of {@code key}, and whether this call registered it
+     * @throws NullPointerException if {@code key} is {@code null}
+     */
+    public Seat<K, V> leadOrJoin(final K key) {
+        final Flight<K, V> current = inFlight(key);
+        if (current != null) {
+            return new Seat<>(current, false);
+        }
+        final Flight<K, V> mine = new Flight<>(this, key, Thread.currentThread());
+        final Flight<K, V> raced = flights.putIfAbsent(key, mine);
+        return raced == null ? new Seat<>(mine, true) : new Seat<>(raced, false);
     }
 
     /**
@@ -186,8 +207,41 @@ public final class SingleFlight<K, V> {
     }
 
     /**
-     * One load of one key in progress. Obtained from {@link SingleFlight#tryLead},
-     * {@link SingleFlight#tryLeadDetached} or {@link SingleFlight#inFlight}.
+     * What {@link SingleFlight#leadOrJoin} returns: the flight of the key, and whether the call
+     * registered it (so that the calling thread leads it and must end it) or found it in progress
+     * (so that the caller waits for it with {@link Flight#await}).
+     *
+     * @param <K> key type
+     * @param <V> value type
+     */
+    public static final class Seat<K, V> {
+        private final Flight<K, V> flight;
+        private final boolean leads;
+
+        private Seat(final Flight<K, V> flight, final boolean leads) {
+            this.flight = flight;
+            this.leads = leads;
+        }
+
+        /** @return the flight of the key: the one registered by the call, or the one in progress */
+        public Flight<K, V> flight() {
+            return flight;
+        }
+
+        /**
+         * @return {@code true} if the call registered the flight and the calling thread leads it;
+         *         {@code false} if the flight was already in progress, even if the calling thread
+         *         leads it (its {@link Flight#await} then throws {@link RecursiveLoadException})
+         */
+        public boolean leads() {
+            return leads;
+        }
+    }
+
+    /**
+     * One load of one key in progress. Obtained from {@link SingleFlight#leadOrJoin},
+     * {@link SingleFlight#tryLead}, {@link SingleFlight#tryLeadDetached} or
+     * {@link SingleFlight#inFlight}.
      *
      * @param <K> key type
      * @param <V> value type

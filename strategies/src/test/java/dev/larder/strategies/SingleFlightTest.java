@@ -115,6 +115,59 @@ class SingleFlightTest {
     }
 
     @Test
+    void leadOrJoinLeadsAKeyNobodyIsLoadingAndOtherwiseReturnsTheFlightInProgress() throws Exception {
+        final SingleFlight<String, String> flights = new SingleFlight<>("c", Duration.ofSeconds(30));
+        final SingleFlight.Seat<String, String> first = flights.leadOrJoin("k");
+        assertThat(first.leads()).isTrue();
+        assertThat(first.flight().leader()).isSameAs(Thread.currentThread());
+        assertThat(flights.inFlight("k")).isSameAs(first.flight());
+
+        // Another thread joins the same flight without leading it, and gets its value.
+        final Future<SingleFlight.Seat<String, String>> joined = pool.submit(() -> flights.leadOrJoin("k"));
+        final SingleFlight.Seat<String, String> second = joined.get(30, TimeUnit.SECONDS);
+        assertThat(second.leads()).isFalse();
+        assertThat(second.flight()).isSameAs(first.flight());
+        final Future<String> waiter = pool.submit(() -> second.flight().await());
+        awaitTrue("the other thread waits", () -> flights.waits() == 1);
+
+        // The leader asking again leads nothing new: it gets its own flight, and waiting for it is recursive.
+        final SingleFlight.Seat<String, String> again = flights.leadOrJoin("k");
+        assertThat(again.leads()).isFalse();
+        assertThat(again.flight()).isSameAs(first.flight());
+        assertThatThrownBy(() -> again.flight().await())
+            .isInstanceOf(RecursiveLoadException.class).hasMessageContaining("recursive load of key k");
+        assertThat(flights.waits()).isEqualTo(1);
+
+        first.flight().complete("v");
+        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("v");
+        assertThat(flights.isLoading("k")).isFalse();
+
+        // Once the flight has ended, the next call leads a new one.
+        final SingleFlight.Seat<String, String> next = flights.leadOrJoin("k");
+        assertThat(next.leads()).isTrue();
+        assertThat(next.flight()).isNotSameAs(first.flight());
+        assertThat(next.flight().isDone()).isFalse();
+        next.flight().complete(null);
+    }
+
+    @Test
+    void leadOrJoinJoinsADetachedFlightWithoutLeadingIt() throws Exception {
+        final SingleFlight<String, String> flights = new SingleFlight<>("c", Duration.ofSeconds(30));
+        final SingleFlight.Flight<String, String> detached = flights.tryLeadDetached("k");
+        final SingleFlight.Seat<String, String> seat = flights.leadOrJoin("k");
+        assertThat(seat.leads()).isFalse();
+        assertThat(seat.flight()).isSameAs(detached);
+        final Future<String> loader = pool.submit(() -> {
+            detached.takeOver();
+            detached.complete("refreshed");
+            return "done";
+        });
+        assertThat(seat.flight().await()).isEqualTo("refreshed");
+        assertThat(loader.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThatThrownBy(() -> flights.leadOrJoin(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void aDetachedFlightIsLedByTheThreadThatTakesItOver() throws Exception {
         final SingleFlight<String, String> flights = new SingleFlight<>("c", Duration.ofSeconds(30));
         final SingleFlight.Flight<String, String> detached = flights.tryLeadDetached("k");
