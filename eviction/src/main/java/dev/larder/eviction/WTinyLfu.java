@@ -85,6 +85,8 @@ final class WTinyLfu implements EvictionPolicy {
     private long periodStartHits;
     private long periodStartMisses;
     private final AtomicLong evictCalls = new AtomicLong();
+    /** Window entries the climber's last shrink left over, still to move to probation uncontested. */
+    private final AtomicLong windowSurplus = new AtomicLong();
     /** Set at the first eviction and never cleared (read on every insert: it must not be a line writers share). */
     private volatile boolean evicting;
 
@@ -319,7 +321,11 @@ final class WTinyLfu implements EvictionPolicy {
             climb(p);
         }
         final long windowMax = windowMax(p.size(), windowShare);
-        if (windowCount.get() > windowMax) {
+        final long inWindow = windowCount.get();
+        if (inWindow <= windowMax && windowSurplus.get() != 0) {
+            windowSurplus.set(0); // the window is back within its share: nothing left to move
+        }
+        if (inWindow > windowMax) {
             final long[] rec = RECORD.get();
             while (queue.poll(rec)) {
                 final long candidate = rec[0];
@@ -327,12 +333,14 @@ final class WTinyLfu implements EvictionPolicy {
                 if (access < 0 || region(access) != WINDOW || p.keyHashOf(candidate) != rec[1]) {
                     continue; // left or changed since it was queued
                 }
-                if (windowCount.get() > windowMax + 1 + CONCURRENT_INSERTS) {
-                    // the window is well over its share (the climber or a smaller cache just made
-                    // the share smaller): the surplus moves to probation without a contest, as
-                    // Caffeine moves it. A window over by up to one entry per concurrent writer is
-                    // not surplus: each of those writers inserted one candidate that must beat a
-                    // victim, or concurrent inserts would slip into main uncontested.
+                final long over = windowCount.get() - windowMax;
+                if (over > 1 && (over > 1 + CONCURRENT_INSERTS || takeSurplus())) {
+                    // surplus: what the climber's last shrink left over, or a window well over its
+                    // share (a cache that holds fewer, larger entries now). It moves to probation
+                    // without a contest, as Caffeine moves it. A window over its share by up to one
+                    // entry per concurrent writer is not surplus: each of those writers inserted a
+                    // candidate that must beat a victim, or concurrent inserts would slip into main
+                    // uncontested.
                     moveToProbation(p, candidate, access, tick);
                     continue;
                 }
@@ -482,6 +490,32 @@ final class WTinyLfu implements EvictionPolicy {
         return Math.max(1, Math.min((long) (Math.max(1, size) * share), queue.capacity() / 2));
     }
 
+    /** Claims one entry of the surplus the climber's last shrink left in the window, if any is left. */
+    private boolean takeSurplus() {
+        for (;;) {
+            final long left = windowSurplus.get();
+            if (left <= 0) {
+                return false;
+            }
+            if (windowSurplus.compareAndSet(left, left - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Sets the window's share; a smaller window leaves a surplus that moves to probation
+     * uncontested, a larger one first cancels any surplus not moved yet.
+     */
+    void resizeWindow(final Population p, final double share) {
+        final double before = windowShare;
+        windowShare = Math.max(0.0, Math.min(MAX_WINDOW, share));
+        if (queue != null) {
+            final long change = windowMax(p.size(), before) - windowMax(p.size(), windowShare);
+            windowSurplus.accumulateAndGet(change, (left, c) -> Math.max(0, left + c));
+        }
+    }
+
     /** Hill climbing on the hit ratio of the last period. */
     private synchronized void climb(final Population p) {
         final long hits = p.hits();
@@ -501,7 +535,7 @@ final class WTinyLfu implements EvictionPolicy {
             stepSize = direction * magnitude;
         }
         previousHitRatio = hitRatio;
-        windowShare = Math.max(0.0, Math.min(MAX_WINDOW, windowShare + stepSize));
+        resizeWindow(p, windowShare + stepSize);
     }
 
     @Override

@@ -156,6 +156,19 @@ class WTinyLfuContestTest {
     }
 
     @Test
+    void whenTheClimberShrinksTheWindowAllItsSurplusMovesToProbation() {
+        final ListPopulation p = population(5, 23, 1); // 223 entries: a 10% window holds 22
+        p.policy.resizeWindow(p, 0.10);
+        p.policy.resizeWindow(p, 0.01); // now 2: a surplus of 20
+        final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        // however many processors: the 20 surplus entries moved, the next candidate met a victim and lost
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(probationBefore + 20);
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(2);
+        assertThat(p.evictions).isEqualTo(1);
+    }
+
+    @Test
     void aCandidateWhoseVictimLeftMeanwhileMeetsAnotherVictimInsteadOfEnteringFree() {
         // hot candidate, cold main: the candidate wins; its first victim is taken by another writer
         final ListPopulation p = population(0, 3, 8);
