@@ -7,7 +7,8 @@ import dev.larder.eviction.EvictionPolicy;
  *
  * <pre>
  * offset size field
- *  0     8    meta      expiry (high 40 bits: ms since the store's time base + 1, 0 = never)
+ *  0     8    meta      SEALED (bit 63: the entry has left; its access word is final)
+ *                       | expiry (bits 24-62: ms since the store's time base + 1, 0 = never)
  *                       | access word (low 24 bits, owned by the eviction policy)
  *  8     4    guard     seq (high 20 bits) | pins (10 bits) | RETIRING (bit 1) | LIVE (bit 0)
  * 12     4    valueLength
@@ -31,6 +32,15 @@ import dev.larder.eviction.EvictionPolicy;
  * </ul>
  * The sequence number makes reuse of a slot visible to an optimistic reader; 20 bits means a
  * reader would have to stall through a million reuses of the same slot to be fooled.
+ *
+ * <h2>Sealing the meta word</h2>
+ * Readers update the access word with a CAS after their read validated, and report the transition
+ * to the policy when the CAS succeeds. A writer that unlinks the entry in between reports the
+ * entry's access word to the policy as it leaves; if a reader's CAS could still succeed after that,
+ * the policy would count a transition of an entry it has already seen leave, and its region counts
+ * would drift for good. So whoever unlinks an entry <em>seals</em> its meta word with a CAS that sets
+ * {@link #SEALED} and reads the final access word in the same step; every later CAS on the word
+ * expects an unsealed value and fails.
  */
 final class Entry {
     static final int META = 0;
@@ -51,7 +61,10 @@ final class Entry {
     static final int MAX_CACHES = 0xFFFF;
 
     static final int EXPIRY_SHIFT = EvictionPolicy.ACCESS_BITS;
-    static final long MAX_EXPIRY = (1L << (64 - EXPIRY_SHIFT)) - 1;
+    /** Bit 63 of the meta word: the entry has been unlinked and its access word is final. */
+    static final long SEALED = 1L << 63;
+    /** The largest expiry: 2^39 - 1 ms after the store's time base, about 17 years. */
+    static final long MAX_EXPIRY = (1L << (63 - EXPIRY_SHIFT)) - 1;
 
     private Entry() {
     }
@@ -61,7 +74,11 @@ final class Entry {
     }
 
     static long expiry(final long meta) {
-        return meta >>> EXPIRY_SHIFT;
+        return (meta >>> EXPIRY_SHIFT) & MAX_EXPIRY;
+    }
+
+    static boolean sealed(final long meta) {
+        return meta < 0;
     }
 
     static long meta(final long expiry, final int access) {

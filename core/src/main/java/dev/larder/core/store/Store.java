@@ -671,8 +671,9 @@ public final class Store {
         if (afterAccess > 0) {
             expiry = encodeExpiry(now + afterAccess);
         }
-        if (updated != access || expiry != Entry.expiry(meta)) {
-            // best effort: a failed CAS means someone else just updated it
+        if ((updated != access || expiry != Entry.expiry(meta)) && !Entry.sealed(meta)) {
+            // best effort: a failed CAS means someone else just updated it, or the entry left and
+            // its word was sealed (then the transition must not be reported)
             if (buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated)) && updated != access) {
                 policy.onTransition(access, updated);
             }
@@ -698,6 +699,7 @@ public final class Store {
     private void freeEntry(final long global) {
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
+        seal(buf, off); // normally sealed already, when it was unlinked or prepared
         for (;;) {
             final int g = buf.getIntVolatile(off + Entry.GUARD);
             if (Entry.pins(g) > 0) {
@@ -772,8 +774,11 @@ public final class Store {
         final long global = allocate(size, holdsLock, cacheName);
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
-        buf.putLong(off + Entry.META, Entry.meta(encodeExpiry(deadline),
-            access >= 0 ? access : policy.onInsert(hash, tick(now))));
+        // without an access word yet (a write prepared outside the lock), the meta stays sealed
+        // until setMeta writes the final one: a reader that validated a read of this slot's previous
+        // entry cannot land a stale CAS on a word that is about to be overwritten (see Entry)
+        buf.putLong(off + Entry.META, access >= 0 ? Entry.meta(encodeExpiry(deadline), access)
+            : Entry.meta(encodeExpiry(deadline), policy.onInsert(hash, tick(now))) | Entry.SEALED);
         buf.putInt(off + Entry.VALUE_LENGTH, vlen);
         buf.putShort(off + Entry.KEY_LENGTH, (short) klen);
         buf.putShort(off + Entry.CACHE_ID, (short) cacheId);
@@ -1011,9 +1016,27 @@ public final class Store {
         freeEntry(global);
     }
 
-    /** @return the access word of an entry this thread has just unlinked */
+    /**
+     * Seals the meta word of an entry this thread has just unlinked (see {@link Entry}): no reader or
+     * evictor can change its access word any more.
+     *
+     * @return the final access word
+     */
     private int unlinkedAccess(final long global) {
-        return Entry.access(memory.buffer(global).getLongVolatile(NativeMemory.offset(global) + Entry.META));
+        return Entry.access(seal(memory.buffer(global), NativeMemory.offset(global)));
+    }
+
+    /** @return the meta word as it was when this call sealed it (without the seal bit) */
+    private static long seal(final UnsafeBuffer buf, final int off) {
+        for (;;) {
+            final long meta = buf.getLongVolatile(off + Entry.META);
+            if (Entry.sealed(meta)) {
+                return meta & ~Entry.SEALED; // sealed already (a move seals before it unlinks)
+            }
+            if (buf.compareAndSetLong(off + Entry.META, meta, meta | Entry.SEALED)) {
+                return meta;
+            }
+        }
     }
 
     /**
@@ -1443,8 +1466,8 @@ public final class Store {
             return false;
         }
         final long meta = buf.getLongVolatile(off + Entry.META);
-        if (Entry.access(meta) != expected) {
-            return false;
+        if (Entry.access(meta) != expected || Entry.sealed(meta)) {
+            return false; // changed, or the entry left (its word is final)
         }
         // a freed-and-reused slot has a new guard; checking it after the CAS keeps a stale handle harmless
         return buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(Entry.expiry(meta), update))
@@ -1699,7 +1722,9 @@ public final class Store {
         final int toff = NativeMemory.offset(target);
         final int size = Entry.HEADER + klen + vlen;
         tb.putBytes(toff + Entry.VALUE_LENGTH, buf, off + Entry.VALUE_LENGTH, size - Entry.VALUE_LENGTH);
-        final long meta = buf.getLongVolatile(off + Entry.META);
+        // sealed before the copy: a reader's later update of the old entry's word would be lost
+        // with the old entry, and must not be reported to the policy either
+        final long meta = seal(buf, off);
         tb.putLong(toff + Entry.META, meta);
         final int tg = tb.getIntVolatile(toff + Entry.GUARD);
         tb.putIntRelease(toff + Entry.GUARD, (tg & Entry.SEQ_MASK) | Entry.LIVE);

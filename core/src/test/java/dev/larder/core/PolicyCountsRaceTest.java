@@ -1,0 +1,132 @@
+package dev.larder.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.eviction.EvictionPolicy;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A policy's per-region counts stay exact while readers change entries' access words and writers
+ * replace the same entries: the access word the store reports when an entry leaves must include
+ * every transition it reported before. (A reader that validated its read, then lost the race with a
+ * writer that unlinked the entry, used to apply its transition afterwards; the store had already
+ * reported the old word, so one region kept a count for an entry that was gone.)
+ */
+class PolicyCountsRaceTest {
+
+    /** Bit 23 of the access word is the region; every read flips it, so reads transition constantly. */
+    static final class FlippingPolicy implements EvictionPolicy {
+        static final int REGION = 1 << 23;
+        final AtomicLong[] counts = {new AtomicLong(), new AtomicLong()};
+
+        static int region(final int access) {
+            return (access & REGION) == 0 ? 0 : 1;
+        }
+
+        @Override
+        public String name() {
+            return "flipping (test)";
+        }
+
+        @Override
+        public boolean evicts() {
+            return false;
+        }
+
+        @Override
+        public int sampleSize() {
+            return 5;
+        }
+
+        @Override
+        public int onInsert(final long keyHash, final long tick) {
+            return 0;
+        }
+
+        @Override
+        public int onUpdate(final int previousAccess, final long keyHash, final long tick) {
+            return 0;
+        }
+
+        @Override
+        public int onAccess(final int access, final long keyHash, final long tick) {
+            return access ^ REGION;
+        }
+
+        @Override
+        public void onTransition(final int from, final int to) {
+            counts[region(from)].decrementAndGet();
+            counts[region(to)].incrementAndGet();
+        }
+
+        @Override
+        public void onLinked(final long handle, final int access, final long keyHash) {
+            counts[region(access)].incrementAndGet();
+        }
+
+        @Override
+        public void onUnlinked(final int access) {
+            counts[region(access)].decrementAndGet();
+        }
+
+        @Override
+        public long score(final int access, final long remainingTtlMs, final long tick) {
+            return NOT_EVICTABLE;
+        }
+    }
+
+    @Test
+    void regionCountsAreExactAfterReadersAndWritersRaceOnTheSameKeys() throws Exception {
+        final FlippingPolicy policy = new FlippingPolicy();
+        try (Larder larder = Larder.builder().maxMemory(16L << 20).evictionPolicy(policy)
+            .expiryInterval(java.time.Duration.ZERO).build()) {
+            final Cache<Long, Long> cache = larder.cache("race", Codecs.int64(), Codecs.int64());
+            final long keys = 4;
+            for (long k = 0; k < keys; k++) {
+                cache.put(k, k);
+            }
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread reader = new Thread(() -> {
+                try {
+                    long k = 0;
+                    while (!stop.get()) {
+                        cache.get(k++ & (keys - 1));
+                    }
+                } catch (final Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            final Thread writer = new Thread(() -> {
+                try {
+                    long k = 0;
+                    while (!stop.get()) {
+                        final long key = k++ & (keys - 1);
+                        if ((k & 7) == 0) {
+                            cache.remove(key);
+                        }
+                        cache.put(key, k);
+                    }
+                } catch (final Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            reader.start();
+            writer.start();
+            Thread.sleep(3_000);
+            stop.set(true);
+            reader.join();
+            writer.join();
+            assertThat(failure.get()).isNull();
+            assertThat(policy.counts[0].get() + policy.counts[1].get()).isEqualTo(cache.size());
+            cache.clear();
+            assertThat(cache.size()).isZero();
+            // every entry left reporting its final word: nothing is left in either region
+            assertThat(policy.counts[0].get()).as("entries counted in region 0").isZero();
+            assertThat(policy.counts[1].get()).as("entries counted in region 1").isZero();
+        }
+    }
+}
