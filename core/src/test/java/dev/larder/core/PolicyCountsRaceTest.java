@@ -2,7 +2,9 @@ package dev.larder.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.larder.eviction.Candidates;
 import dev.larder.eviction.EvictionPolicy;
+import dev.larder.eviction.Population;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,10 +19,19 @@ import org.junit.jupiter.api.Test;
  */
 class PolicyCountsRaceTest {
 
-    /** Bit 23 of the access word is the region; every read flips it, so reads transition constantly. */
+    /**
+     * Bit 23 of the access word is the region; every read flips it, so reads transition constantly.
+     * When it evicts, it also flips the word of every entry it samples through
+     * {@link Population#casAccess}, as w-tinylfu moves and demotes entries.
+     */
     static final class FlippingPolicy implements EvictionPolicy {
         static final int REGION = 1 << 23;
         final AtomicLong[] counts = {new AtomicLong(), new AtomicLong()};
+        final boolean evicts;
+
+        FlippingPolicy(final boolean evicts) {
+            this.evicts = evicts;
+        }
 
         static int region(final int access) {
             return (access & REGION) == 0 ? 0 : 1;
@@ -33,7 +44,26 @@ class PolicyCountsRaceTest {
 
         @Override
         public boolean evicts() {
-            return false;
+            return evicts;
+        }
+
+        @Override
+        public boolean evict(final Population population, final long tick) {
+            final Candidates c = new Candidates(8);
+            for (int attempt = 0; attempt < 8; attempt++) {
+                c.count = 0;
+                population.sample(c, 8);
+                for (int k = 0; k < c.count; k++) {
+                    final int to = c.access[k] ^ REGION;
+                    if (population.casAccess(c.handles[k], c.access[k], to)) {
+                        onTransition(c.access[k], to);
+                    }
+                }
+                if (c.count > 0 && population.evict(c.handles[0])) {
+                    return true;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -74,18 +104,27 @@ class PolicyCountsRaceTest {
 
         @Override
         public long score(final int access, final long remainingTtlMs, final long tick) {
-            return NOT_EVICTABLE;
+            return evicts ? 1 : NOT_EVICTABLE;
         }
     }
 
     @Test
     void regionCountsAreExactAfterReadersAndWritersRaceOnTheSameKeys() throws Exception {
-        final FlippingPolicy policy = new FlippingPolicy();
-        try (Larder larder = Larder.builder().maxMemory(16L << 20).evictionPolicy(policy)
-            .expiryInterval(java.time.Duration.ZERO).build()) {
+        race(new FlippingPolicy(false), 0, 4);
+    }
+
+    @Test
+    void regionCountsAreExactWhenAnEvictorAlsoChangesWordsOfEntriesThatAreLeaving() throws Exception {
+        // 8 keys in a cache of 6: most writes evict, and each eviction flips sampled words
+        race(new FlippingPolicy(true), 6, 8);
+    }
+
+    private static void race(final FlippingPolicy policy, final long maxEntries, final long keys) throws Exception {
+        final Larder.Builder builder = Larder.builder().maxMemory(16L << 20).evictionPolicy(policy)
+            .expiryInterval(java.time.Duration.ZERO);
+        try (Larder larder = (maxEntries > 0 ? builder.maxEntries(maxEntries) : builder).build()) {
             final Cache<Long, Long> cache = larder.cache("race", Codecs.int64(), Codecs.int64());
-            final long keys = 4;
-            for (long k = 0; k < keys; k++) {
+            for (long k = 0; k < Math.min(keys, maxEntries > 0 ? maxEntries : keys); k++) {
                 cache.put(k, k);
             }
             final AtomicBoolean stop = new AtomicBoolean();
@@ -116,7 +155,7 @@ class PolicyCountsRaceTest {
             });
             reader.start();
             writer.start();
-            Thread.sleep(3_000);
+            Thread.sleep(2_000);
             stop.set(true);
             reader.join();
             writer.join();

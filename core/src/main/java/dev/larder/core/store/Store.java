@@ -1469,9 +1469,11 @@ public final class Store {
         if (Entry.access(meta) != expected || Entry.sealed(meta)) {
             return false; // changed, or the entry left (its word is final)
         }
-        // a freed-and-reused slot has a new guard; checking it after the CAS keeps a stale handle harmless
-        return buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(Entry.expiry(meta), update))
-            && buf.getIntVolatile(off + Entry.GUARD) == g;
+        // A successful CAS changed a word that was not sealed: the entry's, reported as final when it
+        // leaves, or (a stale handle) a new entry's in the recycled slot, which keeps the changed word.
+        // Either way the policy must count the transition, so the result is the CAS's alone; failing
+        // it because the guard changed afterwards would leave the change uncounted.
+        return buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(Entry.expiry(meta), update));
     }
 
     /** @return hits over all caches */
