@@ -128,6 +128,8 @@ public final class Replays {
                             replayShare(cache, trace, id, threads, now, hits, maxSize, progress);
                         } catch (final Throwable e) {
                             failure.compareAndSet(null, e);
+                        } finally {
+                            progress.set(id, Long.MAX_VALUE); // done or failed: never hold the others back
                         }
                     }, "replay-" + t);
                     workers[t].start();
@@ -180,9 +182,6 @@ public final class Replays {
         }
         hits[first] = h;
         maxSize[first] = max;
-        if (progress != null) {
-            progress.set(first, Long.MAX_VALUE);
-        }
     }
 
     /**
