@@ -49,21 +49,35 @@ class PolicyCountsRaceTest {
 
         @Override
         public boolean evict(final Population population, final long tick) {
+            // first the handles this thread sampled last time: stale by now, some of them left and
+            // their slots were reused (as a policy's remembered candidates can be)
+            final Candidates stale = STALE.get();
+            flipAll(population, stale);
             final Candidates c = new Candidates(8);
             for (int attempt = 0; attempt < 8; attempt++) {
                 c.count = 0;
                 population.sample(c, 8);
-                for (int k = 0; k < c.count; k++) {
-                    final int to = c.access[k] ^ REGION;
-                    if (population.casAccess(c.handles[k], c.access[k], to)) {
-                        onTransition(c.access[k], to);
-                    }
-                }
+                flipAll(population, c);
                 if (c.count > 0 && population.evict(c.handles[0])) {
-                    return true;
+                    break;
                 }
             }
+            stale.count = 0;
+            for (int k = 1; k < c.count; k++) {
+                stale.add(c.handles[k], c.access[k] ^ REGION, -1);
+            }
             return true;
+        }
+
+        private static final ThreadLocal<Candidates> STALE = ThreadLocal.withInitial(() -> new Candidates(8));
+
+        private void flipAll(final Population population, final Candidates c) {
+            for (int k = 0; k < c.count; k++) {
+                final int to = c.access[k] ^ REGION;
+                if (population.casAccess(c.handles[k], c.access[k], to)) {
+                    onTransition(c.access[k], to);
+                }
+            }
         }
 
         @Override
@@ -115,7 +129,8 @@ class PolicyCountsRaceTest {
 
     @Test
     void regionCountsAreExactWhenAnEvictorAlsoChangesWordsOfEntriesThatAreLeaving() throws Exception {
-        // 8 keys in a cache of 6: most writes evict, and each eviction flips sampled words
+        // 8 keys in a cache of 6: most writes evict, and each eviction flips the words of the entries it
+        // samples and of those it sampled the time before (stale handles, some to reused slots)
         race(new FlippingPolicy(true), 6, 8);
     }
 
@@ -139,26 +154,34 @@ class PolicyCountsRaceTest {
                     failure.compareAndSet(null, e);
                 }
             });
-            final Thread writer = new Thread(() -> {
-                try {
-                    long k = 0;
-                    while (!stop.get()) {
-                        final long key = k++ & (keys - 1);
-                        if ((k & 7) == 0) {
-                            cache.remove(key);
+            final Thread[] writers = new Thread[2];
+            for (int w = 0; w < writers.length; w++) {
+                final long first = w;
+                writers[w] = new Thread(() -> {
+                    try {
+                        long k = first;
+                        while (!stop.get()) {
+                            final long key = k++ & (keys - 1);
+                            if ((k & 7) == 0) {
+                                cache.remove(key);
+                            }
+                            cache.put(key, k);
                         }
-                        cache.put(key, k);
+                    } catch (final Throwable e) {
+                        failure.compareAndSet(null, e);
                     }
-                } catch (final Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
+                });
+            }
             reader.start();
-            writer.start();
+            for (final Thread w : writers) {
+                w.start();
+            }
             Thread.sleep(2_000);
             stop.set(true);
             reader.join();
-            writer.join();
+            for (final Thread w : writers) {
+                w.join();
+            }
             assertThat(failure.get()).isNull();
             assertThat(policy.counts[0].get() + policy.counts[1].get()).isEqualTo(cache.size());
             cache.clear();

@@ -195,12 +195,12 @@ public interface EvictionPolicy {
     /**
      * @param stamp a tick stored earlier, in the low bits selected by {@code mask}
      * @param tick  the current tick
-     * @param mask  {@code 2^k - 1}: the stamp's width
+     * @param mask  {@code 2^k - 1}: the stamp's width; stamps narrower than 14 bits get no slack
      * @return ticks elapsed since {@code stamp}, modulo {@code 2^k}; 0 for a stamp slightly ahead of
      *         {@code tick} ({@link #FUTURE_SLACK})
      */
     static long age(final int stamp, final long tick, final int mask) {
         final long age = (tick - stamp) & mask;
-        return age > mask - FUTURE_SLACK ? 0 : age;
+        return mask > 2 * FUTURE_SLACK && age > mask - FUTURE_SLACK ? 0 : age;
     }
 }

@@ -320,10 +320,13 @@ final class WTinyLfu implements EvictionPolicy {
         if ((evictCalls.incrementAndGet() & 63) == 0) {
             climb(p);
         }
+        final long surplus = windowSurplus.get(); // read before the share a concurrent climb may change
         final long windowMax = windowMax(p.size(), windowShare);
         final long inWindow = windowCount.get();
-        if (inWindow <= windowMax && windowSurplus.get() != 0) {
-            windowSurplus.set(0); // the window is back within its share: nothing left to move
+        if (surplus != 0 && inWindow <= windowMax + 1) {
+            // no more than one contest's worth over its share: nothing is left to move (unless a
+            // climb has just set a new surplus, which the CAS then keeps)
+            windowSurplus.compareAndSet(surplus, 0);
         }
         if (inWindow > windowMax) {
             final long[] rec = RECORD.get();
@@ -334,14 +337,17 @@ final class WTinyLfu implements EvictionPolicy {
                     continue; // left or changed since it was queued
                 }
                 final long over = windowCount.get() - windowMax;
-                if (over > 1 && (over > 1 + CONCURRENT_INSERTS || takeSurplus())) {
+                final boolean fromSurplus = over > 1 && takeSurplus();
+                if (fromSurplus || over > 1 + CONCURRENT_INSERTS) {
                     // surplus: what the climber's last shrink left over, or a window well over its
                     // share (a cache that holds fewer, larger entries now). It moves to probation
                     // without a contest, as Caffeine moves it. A window over its share by up to one
                     // entry per concurrent writer is not surplus: each of those writers inserted a
                     // candidate that must beat a victim, or concurrent inserts would slip into main
                     // uncontested.
-                    moveToProbation(p, candidate, access, tick);
+                    if (!moveToProbation(p, candidate, access, tick) && fromSurplus) {
+                        windowSurplus.incrementAndGet(); // it stayed in the window: still surplus
+                    }
                     continue;
                 }
                 return admitOrReject(p, candidate, access, rec[1], tick);
@@ -394,7 +400,10 @@ final class WTinyLfu implements EvictionPolicy {
             }
             final long victimHandle = c.handles[victim];
             final long victimHash = p.keyHashOf(victimHandle);
-            if (victimHash == 0 || !admit(candidateHash, victimHash)) {
+            if (victimHash == 0) {
+                continue; // the victim left between the sample and now: sample another
+            }
+            if (!admit(candidateHash, victimHash)) {
                 break;
             }
             if (p.evict(victimHandle)) {
@@ -410,11 +419,14 @@ final class WTinyLfu implements EvictionPolicy {
     }
 
     /** Moves an entry to probation as its most recent member (Caffeine appends it at the MRU end). */
-    private void moveToProbation(final Population p, final long handle, final int access, final long tick) {
+    /** @return whether it moved (false if the entry changed or left meanwhile) */
+    private boolean moveToProbation(final Population p, final long handle, final int access, final long tick) {
         final int to = word(PROBATION, tick);
         if (p.casAccess(handle, access, to)) {
             onTransition(access, to);
+            return true;
         }
+        return false;
     }
 
     /**
@@ -504,16 +516,22 @@ final class WTinyLfu implements EvictionPolicy {
     }
 
     /**
-     * Sets the window's share; a smaller window leaves a surplus that moves to probation
-     * uncontested, a larger one first cancels any surplus not moved yet.
+     * Sets the window's share. A smaller window's surplus is what the window now holds beyond its
+     * new share and one contest's candidate: those entries move to probation uncontested. A larger
+     * window cancels any surplus not moved yet.
      */
     void resizeWindow(final Population p, final double share) {
         final double before = windowShare;
         windowShare = Math.max(0.0, Math.min(MAX_WINDOW, share));
         if (queue != null) {
-            final long change = windowMax(p.size(), before) - windowMax(p.size(), windowShare);
-            windowSurplus.accumulateAndGet(change, (left, c) -> Math.max(0, left + c));
+            final long max = windowMax(p.size(), windowShare);
+            windowSurplus.set(max < windowMax(p.size(), before) ? Math.max(0, windowCount.get() - max - 1) : 0);
         }
+    }
+
+    /** @return window entries still to move to probation uncontested (for tests) */
+    long windowSurplus() {
+        return windowSurplus.get();
     }
 
     /** Hill climbing on the hit ratio of the last period. */

@@ -12,8 +12,13 @@ import org.junit.jupiter.api.Test;
  */
 class WTinyLfuContestTest {
 
-    /** Entries in insertion order; samples return the first {@code max} of them, main ones first. */
+    /**
+     * Entries in insertion order; samples return the first {@code max} of them, main ones first.
+     * It reports a fixed size of 200, so the window's share is 2 entries at 1% whatever the number
+     * of processors the test adds entries for.
+     */
     private static final class ListPopulation implements Population {
+        static final long REPORTED_SIZE = 200;
         final WTinyLfu policy;
         final Map<Long, int[]> access = new LinkedHashMap<>();
         final Map<Long, Long> hashes = new LinkedHashMap<>();
@@ -92,7 +97,7 @@ class WTinyLfuContestTest {
 
         @Override
         public long size() {
-            return access.size();
+            return REPORTED_SIZE;
         }
 
         long inRegion(final int region) {
@@ -108,7 +113,8 @@ class WTinyLfuContestTest {
 
     /**
      * 200 probation entries seen {@code mainFrequency} times each, then {@code windowEntries}
-     * window entries seen {@code windowFrequency} times each (handles from 10,000).
+     * window entries seen {@code windowFrequency} times each (handles from 10,000). With main entries
+     * seen 12 times and candidates once, no collision in the sketch can turn a contest round.
      */
     private static ListPopulation population(final int mainFrequency, final int windowEntries, final int windowFrequency) {
         final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
@@ -134,7 +140,7 @@ class WTinyLfuContestTest {
         // 1% of about 200 entries: a window of 2. Two writers that each inserted before evicting
         // leave it 2 over; before the fix the first candidate then moved to main uncontested.
         final int share = 2;
-        final ListPopulation p = population(5, share + 2, 1);
+        final ListPopulation p = population(12, share + 2, 1);
         final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
         assertThat(p.policy.evict(p, TICK)).isTrue();
         assertThat(p.inRegion(WTinyLfu.PROBATION)).as("no cold candidate reached main").isEqualTo(probationBefore);
@@ -146,7 +152,7 @@ class WTinyLfuContestTest {
     void aWindowWellOverItsShareMovesItsSurplusToProbationUncontested() {
         final int share = 2;
         final int over = WTinyLfu.CONCURRENT_INSERTS + 10;
-        final ListPopulation p = population(5, share + 1 + over, 1);
+        final ListPopulation p = population(12, share + 1 + over, 1);
         final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
         assertThat(p.policy.evict(p, TICK)).isTrue();
         // everything beyond share + 1 + CONCURRENT_INSERTS moved; the next candidate met a victim and lost
@@ -157,15 +163,24 @@ class WTinyLfuContestTest {
 
     @Test
     void whenTheClimberShrinksTheWindowAllItsSurplusMovesToProbation() {
-        final ListPopulation p = population(5, 23, 1); // 223 entries: a 10% window holds 22
+        final ListPopulation p = population(12, 21, 1); // a 10% window of 200 holds 20: 21 is one over
         p.policy.resizeWindow(p, 0.10);
-        p.policy.resizeWindow(p, 0.01); // now 2: a surplus of 20
+        assertThat(p.policy.windowSurplus()).isZero(); // grown: nothing to move
+        p.policy.resizeWindow(p, 0.01); // now 2: 21 - 2 - 1 = 18 to move, the last one contests
+        assertThat(p.policy.windowSurplus()).isEqualTo(18);
         final long probationBefore = p.inRegion(WTinyLfu.PROBATION);
         assertThat(p.policy.evict(p, TICK)).isTrue();
-        // however many processors: the 20 surplus entries moved, the next candidate met a victim and lost
-        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(probationBefore + 20);
+        // however many processors: the 18 surplus entries moved, the next candidate met a victim and lost
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(probationBefore + 18);
         assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(2);
         assertThat(p.evictions).isEqualTo(1);
+        assertThat(p.policy.windowSurplus()).as("used up").isZero();
+        // two writers then insert at once: no surplus is left to let either in uncontested
+        p.add(20_000, word(WTinyLfu.WINDOW), 20_000 * 7_919L);
+        p.add(20_001, word(WTinyLfu.WINDOW), 20_001 * 7_919L);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(probationBefore + 18);
+        assertThat(p.evictions).isEqualTo(2);
     }
 
     @Test
