@@ -116,7 +116,7 @@ public final class Replays {
             final AtomicReference<Throwable> failure = new AtomicReference<>();
             final AtomicLongArray progress = new AtomicLongArray(threads);
             if (threads == 1) {
-                replayShare(cache, trace, 0, 1, now, hits, maxSize, null);
+                replayShare(cache, trace, 0, 1, now, hits, maxSize, null, null);
             } else {
                 final CountDownLatch start = new CountDownLatch(1);
                 final Thread[] workers = new Thread[threads];
@@ -125,7 +125,7 @@ public final class Replays {
                     workers[t] = new Thread(() -> {
                         try {
                             start.await();
-                            replayShare(cache, trace, id, threads, now, hits, maxSize, progress);
+                            replayShare(cache, trace, id, threads, now, hits, maxSize, progress, failure);
                         } catch (final Throwable e) {
                             failure.compareAndSet(null, e);
                         } finally {
@@ -163,10 +163,13 @@ public final class Replays {
 
     private static void replayShare(final Cache<Long, byte[]> cache, final long[] trace, final int first,
                                     final int stride, final AtomicLong now, final long[] hits, final long[] maxSize,
-                                    final AtomicLongArray progress) {
+                                    final AtomicLongArray progress, final AtomicReference<Throwable> failure) {
         long h = 0;
         long max = 0;
         for (int i = first; i < trace.length; i += stride) {
+            if (failure != null && (i & 1023) == first && failure.get() != null) {
+                return; // another replay thread failed: the run is void
+            }
             if (progress != null) {
                 progress.lazySet(first, i);
                 awaitOthers(progress, first, i);
