@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>The window keeps its arrival order in a bounded lock-free queue of handles: when the window
  *       is over its share, its oldest entry is the <em>candidate</em>.</li>
  *   <li>The main region's <em>victim</em> is chosen by sampling, as Redis's LRU: of
- *       {@code samples} random main entries, the least recently used probation entry, or the least
+ *       {@code 4 x samples} random entries, the least recently used probation entry, or the least
  *       recently used protected one if none is on probation.</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
  *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
@@ -39,7 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Hill climbing: every {@code 10 x capacity} reads, compare the period's hit ratio with the
  *       previous one; keep moving the window share in the same direction if it improved, reverse
  *       otherwise; steps start at 6.25% of capacity and decay by 2% per period, and restart when
- *       the hit ratio jumps by more than 5 points (constants from [2] as used by Caffeine).</li>
+ *       the hit ratio jumps by more than 5 points (constants from [2] as used by Caffeine). When a
+ *       step shrinks the window, the entries it then holds beyond its share (less one contest's
+ *       candidate) are its <em>surplus</em>: they move to probation without a contest, as Caffeine
+ *       moves them.</li>
+ *   <li>Concurrency: writers evict at the same time, each for its own insert. A window over its share
+ *       by up to one entry per processor is therefore not surplus: each of those candidates must
+ *       beat a victim, or concurrent inserts would slip into main uncontested. A candidate whose
+ *       victim another writer took first meets another victim. Ages treat a stamp slightly ahead of
+ *       the evicting thread's tick (a writer that read the clock later) as new, not as a full clock
+ *       cycle old.</li>
  * </ul>
  * The read path costs one sketch increment (four plain read-modify-writes) and, when the tick or
  * region changes, one CAS of the access word: bounded, lock-free, allocation-free.
