@@ -674,8 +674,29 @@ public final class Store {
         if ((updated != access || expiry != Entry.expiry(meta)) && !Entry.sealed(meta)) {
             // best effort: a failed CAS means someone else just updated it, or the entry left and
             // its word was sealed (then the transition must not be reported)
-            if (buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated)) && updated != access) {
-                policy.onTransition(access, updated);
+            if (buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated))) {
+                if (updated != access) {
+                    policy.onTransition(access, updated);
+                }
+            } else if (afterAccess > 0) {
+                extendDeadline(buf, off, expiry);
+            }
+        }
+    }
+
+    /**
+     * After a touch's CAS lost to another update of the meta word (an evictor moving the entry
+     * between regions, another reader): the recency stamp may be dropped, but a sliding deadline
+     * may not, so it is extended on whatever word is there now, keeping that word's access part.
+     */
+    private static void extendDeadline(final UnsafeBuffer buf, final int off, final long expiry) {
+        for (;;) {
+            final long cur = buf.getLongVolatile(off + Entry.META);
+            if (Entry.sealed(cur) || Entry.expiry(cur) >= expiry) {
+                return; // the entry left or moved, or someone extended it at least as far
+            }
+            if (buf.compareAndSetLong(off + Entry.META, cur, Entry.meta(expiry, Entry.access(cur)))) {
+                return;
             }
         }
     }
