@@ -720,7 +720,8 @@ public final class Store {
     private void freeEntry(final long global) {
         final UnsafeBuffer buf = memory.buffer(global);
         final int off = NativeMemory.offset(global);
-        seal(buf, off); // normally sealed already, when it was unlinked or prepared
+        // every caller sealed it already: unlinkedAccess, relocate, or prepare for an unused entry
+        assert Entry.sealed(buf.getLongVolatile(off + Entry.META)) : "freeing an entry whose meta word is not sealed";
         for (;;) {
             final int g = buf.getIntVolatile(off + Entry.GUARD);
             if (Entry.pins(g) > 0) {
@@ -1052,7 +1053,7 @@ public final class Store {
         for (;;) {
             final long meta = buf.getLongVolatile(off + Entry.META);
             if (Entry.sealed(meta)) {
-                return meta & ~Entry.SEALED; // sealed already (a move seals before it unlinks)
+                return meta & ~Entry.SEALED; // sealed already: sealing is idempotent
             }
             if (buf.compareAndSetLong(off + Entry.META, meta, meta | Entry.SEALED)) {
                 return meta;
