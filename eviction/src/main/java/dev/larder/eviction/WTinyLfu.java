@@ -365,14 +365,7 @@ final class WTinyLfu implements EvictionPolicy {
             final Candidates c = Sampling.buffer();
             c.count = 0;
             p.sample(c, Math.min(samples * 4, c.handles.length));
-            int oldest = -1;
-            long age = -1;
-            for (int k = 0; k < c.count; k++) {
-                if (region(c.access[k]) == WINDOW && age(c.access[k], tick) > age) {
-                    age = age(c.access[k], tick);
-                    oldest = k;
-                }
-            }
+            final int oldest = oldestWindowEntry(c, tick);
             if (oldest >= 0) {
                 final long candidate = c.handles[oldest];
                 final int access = c.access[oldest];
@@ -487,14 +480,7 @@ final class WTinyLfu implements EvictionPolicy {
             int victim = sampleMainVictim(p, c, tick);
             if (victim < 0) {
                 // only window entries were sampled: evict the oldest of them
-                long age = -1;
-                for (int k = 0; k < c.count; k++) {
-                    final long a = age(c.access[k], tick);
-                    if (a > age) {
-                        age = a;
-                        victim = k;
-                    }
-                }
+                victim = oldestWindowEntry(c, tick);
                 if (victim < 0) {
                     return false;
                 }
@@ -506,6 +492,22 @@ final class WTinyLfu implements EvictionPolicy {
         return true;
     }
 
+    /** @return the index in {@code c} of its least recently used window entry, or -1 if it has none */
+    private static int oldestWindowEntry(final Candidates c, final long tick) {
+        int oldest = -1;
+        long oldestAge = -1;
+        for (int k = 0; k < c.count; k++) {
+            if (region(c.access[k]) == WINDOW) {
+                final long age = age(c.access[k], tick);
+                if (age > oldestAge) {
+                    oldestAge = age;
+                    oldest = k;
+                }
+            }
+        }
+        return oldest;
+    }
+
     /** @return how many entries the window holds at most with {@code share} of {@code size} */
     private long windowMax(final long size, final double share) {
         return Math.max(1, Math.min((long) (Math.max(1, size) * share), queue.capacity() / 2));
@@ -513,15 +515,7 @@ final class WTinyLfu implements EvictionPolicy {
 
     /** Claims one entry of the surplus the climber's last shrink left in the window, if any is left. */
     private boolean takeSurplus() {
-        for (;;) {
-            final long left = windowSurplus.get();
-            if (left <= 0) {
-                return false;
-            }
-            if (windowSurplus.compareAndSet(left, left - 1)) {
-                return true;
-            }
-        }
+        return windowSurplus.getAndUpdate(left -> left > 0 ? left - 1 : left) > 0;
     }
 
     /**
