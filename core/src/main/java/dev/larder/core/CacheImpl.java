@@ -29,6 +29,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     private final int id;
     private final String name;
     private final Codec<K> keyCodec;
+    /** Whether the key codec is {@link Codecs#bytes()}: reads then use the caller's array as it is. */
+    private final boolean rawKeys;
     private final Codec<V> valueCodec;
     private final CacheOptions options;
     private final long expireAfterWriteMs;
@@ -60,6 +62,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         this.expireAfterAccessMs = millis(options.expireAfterAccess());
         this.recordStats = options.recordStats();
         this.decoder = this::decodeValue;
+        this.rawKeys = Codecs.isBytes(keyCodec);
     }
 
     private static long millis(final Duration d) {
@@ -113,6 +116,23 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
             throw new CodecException(String.format("key codec %s failed to encode a key (cache '%s'): %s",
                 keyCodec.id(), name, e), e);
         }
+    }
+
+    /**
+     * The bytes a read looks the key up by. Under {@link Codecs#bytes()} that is the caller's own
+     * array, so a read copies nothing; otherwise the key is encoded into {@code sc.key}. Either way
+     * the length is left in {@code sc.keyLength}.
+     */
+    private byte[] lookupKey(final K key, final Scratch sc) {
+        if (rawKeys) {
+            Objects.requireNonNull(key, () -> "key must not be null (cache '" + name + "')");
+            checkOpen();
+            final byte[] k = (byte[]) key;
+            sc.keyLength = k.length;
+            return k;
+        }
+        sc.keyLength = encodeKey(key, sc);
+        return sc.key.byteArray();
     }
 
     private int encodeValue(final V value, final ExpandableArrayBuffer into, final int klen) {
@@ -196,8 +216,9 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     public V get(final K key) {
         final Scratch sc = Scratch.acquire();
         try {
-            final int klen = encodeKey(key, sc);
-            final V v = store.read(id, sc.key.byteArray(), klen, Store.hash(id, sc.key.byteArray(), klen), decoder, sc);
+            final byte[] k = lookupKey(key, sc);
+            final int klen = sc.keyLength;
+            final V v = store.read(id, k, klen, Store.hash(id, k, klen), decoder, sc);
             if (recordStats) {
                 (v == null ? misses : hits).increment();
             }
@@ -212,8 +233,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         Objects.requireNonNull(reader, "reader must not be null");
         final Scratch sc = Scratch.acquire();
         try {
-            final int klen = encodeKey(key, sc);
-            final byte[] k = sc.key.byteArray();
+            final byte[] k = lookupKey(key, sc);
+            final int klen = sc.keyLength;
             final R r = store.readPinned(id, k, klen, Store.hash(id, k, klen), reader, sc);
             if (recordStats) {
                 (r == null ? misses : hits).increment();
@@ -241,8 +262,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     public boolean containsKey(final K key) {
         final Scratch sc = Scratch.acquire();
         try {
-            final int klen = encodeKey(key, sc);
-            final byte[] k = sc.key.byteArray();
+            final byte[] k = lookupKey(key, sc);
+            final int klen = sc.keyLength;
             return store.read(id, k, klen, Store.hash(id, k, klen), presence, sc) != null;
         } finally {
             sc.release();

@@ -40,6 +40,14 @@ public final class Codecs {
         return BYTES;
     }
 
+    /**
+     * @param codec a codec
+     * @return whether it is {@link #bytes()}, whose encoding of an array is the array itself
+     */
+    static boolean isBytes(final Codec<?> codec) {
+        return codec == BYTES;
+    }
+
     /** @return the 64-bit integer codec */
     public static Codec<Long> int64() {
         return INT64;

@@ -30,6 +30,8 @@ public final class Scratch {
     public final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     /** The deadline (absolute ms, 0 for none) of the entry the last successful read saw. */
     public long deadline;
+    /** The length of the key a lookup uses (see the cache's key preparation for reads). */
+    public int keyLength;
     private final Frames owner;
 
     private Scratch(final Frames owner) {

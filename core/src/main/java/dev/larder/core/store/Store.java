@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -484,19 +485,22 @@ public final class Store {
                     continue retry;
                 }
                 final int off = NativeMemory.offset(global);
-                final int g1 = buf.getIntVolatile(off + Entry.GUARD);
+                // bufferOrNull checked that the header lies inside the region; the key and value
+                // are checked below before they are read, so raw reads at `at` stay in bounds
+                final long at = buf.addressOffset() + off;
+                final int g1 = UnsafeApi.getIntVolatile(null, at + Entry.GUARD);
                 if ((g1 & Entry.LIVE) == 0) {
                     continue retry;
                 }
-                if (!keyMatches(buf, off, cacheId, key, klen)) {
+                if (!keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen)) {
                     VarHandle.acquireFence();
-                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
                         continue retry;
                     }
                     continue;
                 }
-                final long meta = buf.getLong(off + Entry.META);
-                final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
+                final long meta = UnsafeApi.getLong(at + Entry.META);
+                final int vlen = UnsafeApi.getInt(at + Entry.VALUE_LENGTH);
                 final int voff = off + Entry.HEADER + klen;
                 if (vlen < 0 || (long) voff + vlen > buf.capacity()) {
                     continue retry;
@@ -505,25 +509,26 @@ public final class Store {
                 final long now = readTime(meta, afterAccess, sc.frames());
                 if (expired(meta, now)) {
                     VarHandle.acquireFence();
-                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
                         continue retry;
                     }
                     tryReclaim(t, i, s, true);
                     return null;
                 }
                 R result;
-                view.wrap(buf, voff, vlen);
+                view.wrap(at + Entry.HEADER + klen, vlen);
                 try {
                     result = reader.read(view, 0, vlen);
                 } catch (final RuntimeException e) {
                     VarHandle.acquireFence();
-                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s) || index.table() != t) {
+                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)
+                        || index.table() != t) {
                         continue retry;
                     }
                     throw e;
                 }
                 VarHandle.acquireFence();
-                if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s) || index.table() != t) {
+                if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s) || index.table() != t) {
                     continue retry;
                 }
                 sc.deadline = decodeExpiry(Entry.expiry(meta));
@@ -579,13 +584,14 @@ public final class Store {
                     continue retry;
                 }
                 final int off = NativeMemory.offset(global);
-                final int g1 = buf.getIntVolatile(off + Entry.GUARD);
+                final long at = buf.addressOffset() + off; // header in bounds (bufferOrNull), key checked next
+                final int g1 = UnsafeApi.getIntVolatile(null, at + Entry.GUARD);
                 if ((g1 & Entry.LIVE) == 0 || (g1 & Entry.RETIRING) != 0) {
                     continue retry;
                 }
-                if (!keyMatches(buf, off, cacheId, key, klen)) {
+                if (!keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen)) {
                     VarHandle.acquireFence();
-                    if (buf.getIntVolatile(off + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
                         continue retry;
                     }
                     continue;
@@ -601,14 +607,19 @@ public final class Store {
                     if (!sameSlot(t, i, s) || index.table() != t) {
                         continue retry;
                     }
-                    final long meta = buf.getLong(off + Entry.META);
+                    final long meta = UnsafeApi.getLong(at + Entry.META);
                     final long afterAccess = expireAfterAccess(cacheId);
                     final long now = readTime(meta, afterAccess, sc.frames());
                     if (expired(meta, now)) {
                         return null;
                     }
-                    final int vlen = buf.getInt(off + Entry.VALUE_LENGTH);
-                    view.wrap(buf, off + Entry.HEADER + klen, vlen);
+                    // pinned and allocated, so the length is the writer's; checked all the same, as
+                    // the raw view below has no bounds of its own
+                    final int vlen = UnsafeApi.getInt(at + Entry.VALUE_LENGTH);
+                    if (vlen < 0 || (long) off + Entry.HEADER + klen + vlen > buf.capacity()) {
+                        continue retry;
+                    }
+                    view.wrap(at + Entry.HEADER + klen, vlen);
                     final R result = reader.read(view, 0, vlen);
                     touch(buf, off, meta, afterAccess, now, hash, sc);
                     return result;
@@ -624,6 +635,32 @@ public final class Store {
 
     private static boolean sameSlot(final HashIndex.Table t, final long i, final long s) {
         return ((t.load(i) ^ s) & HashIndex.IDENTITY) == 0;
+    }
+
+    /**
+     * {@link #keyMatches} on a raw address: {@code room} is how many bytes from {@code at} to the
+     * end of the region (the header's room was checked by the caller).
+     */
+    private static boolean keyMatchesAt(final long at, final int room, final int cacheId, final byte[] key,
+                                        final int klen) {
+        if ((UnsafeApi.getShort(at + Entry.CACHE_ID) & 0xFFFF) != cacheId
+            || (UnsafeApi.getShort(at + Entry.KEY_LENGTH) & 0xFFFF) != klen
+            || Entry.HEADER + (long) klen > room) {
+            return false;
+        }
+        final long base = at + Entry.HEADER;
+        int k = 0;
+        for (; k + 8 <= klen; k += 8) {
+            if (UnsafeApi.getLong(base + k) != UnsafeApi.getLong(key, BYTE_BASE + k)) {
+                return false;
+            }
+        }
+        for (; k < klen; k++) {
+            if (UnsafeApi.getByte(base + k) != key[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean keyMatches(final UnsafeBuffer buf, final int off, final int cacheId, final byte[] key,

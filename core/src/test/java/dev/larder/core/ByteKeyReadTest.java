@@ -1,0 +1,103 @@
+package dev.larder.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads of a {@link Codecs#bytes()}-keyed cache look the caller's array up as it is, without
+ * encoding a copy: they must find entries by content, never keep or change the caller's array,
+ * and treat keys of every length (empty, odd, longer than any stored key) like any other miss.
+ */
+class ByteKeyReadTest {
+    private static final ValueReader<Integer> LENGTH = (b, o, l) -> l;
+
+    private Larder larder;
+    private Cache<byte[], byte[]> cache;
+
+    @BeforeEach
+    void open() {
+        larder = Larder.builder().maxMemory(8L << 20).expiryInterval(Duration.ZERO).build();
+        cache = larder.cache("bytes", Codecs.bytes(), Codecs.bytes());
+    }
+
+    @AfterEach
+    void close() {
+        larder.close();
+    }
+
+    @Test
+    void readsFindEntriesByContentThroughAnyEqualArray() {
+        final SplittableRandom rnd = new SplittableRandom(7);
+        final byte[][] keys = new byte[200][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = new byte[i % 37]; // lengths 0..36: the 8-byte loop, the tail loop and the empty key
+            rnd.nextBytes(keys[i]);
+            if (i >= 37) {
+                keys[i] = Arrays.copyOf(keys[i], keys[i].length + 1);
+                keys[i][keys[i].length - 1] = (byte) i; // distinct from the shorter keys
+            }
+            cache.put(keys[i], ("v" + i).getBytes());
+        }
+        for (int i = 0; i < keys.length; i++) {
+            final byte[] copy = keys[i].clone();
+            assertThat(cache.get(copy)).as("get %d", i).isEqualTo(("v" + i).getBytes());
+            assertThat(cache.containsKey(copy)).as("containsKey %d", i).isTrue();
+            assertThat(cache.read(copy, LENGTH)).as("read %d", i).isEqualTo(("v" + i).length());
+            assertThat(copy).as("the caller's array is left as it was").isEqualTo(keys[i]);
+        }
+    }
+
+    @Test
+    void aKeyDifferingInOneByteOrInLengthMisses() {
+        final byte[] key = "0123456789abcdefXYZ".getBytes();
+        cache.put(key, "value".getBytes());
+        for (int b = 0; b < key.length; b++) {
+            final byte[] other = key.clone();
+            other[b] ^= 1;
+            assertThat(cache.get(other)).as("byte %d flipped", b).isNull();
+            assertThat(cache.containsKey(other)).isFalse();
+        }
+        assertThat(cache.get(Arrays.copyOf(key, key.length - 1))).isNull();
+        assertThat(cache.get(Arrays.copyOf(key, key.length + 1))).isNull();
+        assertThat(cache.get(key)).isEqualTo("value".getBytes());
+    }
+
+    @Test
+    void mutatingTheCallersArrayAfterAReadChangesNothingStored() {
+        final byte[] key = "session-42".getBytes();
+        cache.put(key, "alice".getBytes());
+        final byte[] probe = key.clone();
+        assertThat(cache.get(probe)).isEqualTo("alice".getBytes());
+        probe[0] = 'X';
+        assertThat(cache.get(probe)).isNull();
+        assertThat(cache.get(key)).isEqualTo("alice".getBytes());
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyLongerThanAnyStorableKeyIsAPlainMissOnReadAndATypedErrorOnWrite() {
+        final byte[] huge = new byte[70_000];
+        assertThat(cache.get(huge)).isNull();
+        assertThat(cache.containsKey(huge)).isFalse();
+        assertThat(cache.read(huge, LENGTH)).isNull();
+        assertThatThrownBy(() -> cache.put(huge, new byte[1])).isInstanceOf(LarderException.class);
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void nullKeyAndClosedLarderFailAsForEveryOtherCodec() {
+        assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("key must not be null");
+        assertThatThrownBy(() -> cache.containsKey(null)).isInstanceOf(NullPointerException.class);
+        larder.close();
+        assertThatThrownBy(() -> cache.get(new byte[1])).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("closed");
+    }
+}
