@@ -31,6 +31,8 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     private final Codec<K> keyCodec;
     /** Whether the key codec is {@link Codecs#bytes()}: reads then use the caller's array as it is. */
     private final boolean rawKeys;
+    /** Whether the value codec is {@link Codecs#bytes()}: a plain put then stores the caller's array as it is. */
+    private final boolean rawValues;
     private final Codec<V> valueCodec;
     private final CacheOptions options;
     private final long expireAfterWriteMs;
@@ -63,6 +65,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         this.recordStats = options.recordStats();
         this.decoder = this::decodeValue;
         this.rawKeys = Codecs.isBytes(keyCodec);
+        this.rawValues = Codecs.isBytes(valueCodec);
     }
 
     private static long millis(final Duration d) {
@@ -391,6 +394,10 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     public void put(final K key, final V value) {
         final Scratch sc = Scratch.acquire();
         try {
+            if (rawKeys && rawValues && !hasListeners) {
+                putArrays(key, value, sc);
+                return;
+            }
             final int klen = encodeKey(key, sc);
             final int vlen = encodeValue(value, sc.value, klen);
             // without a deadline to compute or events to fire, the store's cached time will do
@@ -399,6 +406,25 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
             putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(now), now, false, null);
         } finally {
             sc.release();
+        }
+    }
+
+    /**
+     * {@link #put(Object, Object)} under {@link Codecs#bytes()} for keys and values, with no
+     * listener: the store copies the caller's arrays into the entry directly, as encoding them
+     * would only have copied them once more. Same checks, same order, same statistics.
+     */
+    private void putArrays(final K key, final V value, final Scratch sc) {
+        Objects.requireNonNull(key, () -> "key must not be null (cache '" + name + "')");
+        checkOpen();
+        Objects.requireNonNull(value, () -> "value must not be null (cache '" + name + "')");
+        final byte[] k = (byte[]) key;
+        final byte[] v = (byte[]) value;
+        checkSize(k.length, v.length);
+        final long now = expireAfterWriteMs > 0 || expireAfterAccessMs > 0 ? store.now() : store.coarseNow(sc);
+        store.put(id, k, k.length, Store.hash(id, k, k.length), v, v.length, deadlineAfterWrite(now), now, name, sc);
+        if (recordStats) {
+            puts.increment();
         }
     }
 

@@ -35,7 +35,14 @@ public final class Codecs {
         return UTF8;
     }
 
-    /** @return the raw byte array codec */
+    /**
+     * The raw byte array codec. A cache with it reads the caller's arrays in place during a call
+     * (a lookup's key, a plain {@code put}'s key and value) instead of encoding copies of them first,
+     * so an array must not be changed by another thread while a call that was given it runs; once
+     * the call returns, the cache holds no reference to it.
+     *
+     * @return the raw byte array codec
+     */
     public static Codec<byte[]> bytes() {
         return BYTES;
     }

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads of a {@link Codecs#bytes()}-keyed cache look the caller's array up as it is, without
- * encoding a copy: they must find entries by content, never keep or change the caller's array,
- * and treat keys of every length (empty, odd, longer than any stored key) like any other miss.
+ * Under {@link Codecs#bytes()} a cache uses the caller's arrays in place instead of encoding copies:
+ * reads look the key array up as it is, and a plain {@code put} with both codecs {@code bytes()} hands
+ * both arrays to the store. Entries must be found by content, the caller's arrays never kept or
+ * changed, keys of every length treated like any other key, and bad input must fail exactly as on
+ * the encoding path, with nothing stored changed.
  */
-class ByteKeyReadTest {
+class BytesInPlaceTest {
     private static final ValueReader<Integer> LENGTH = (b, o, l) -> l;
 
     private Larder larder;
@@ -99,5 +101,44 @@ class ByteKeyReadTest {
         larder.close();
         assertThatThrownBy(() -> cache.get(new byte[1])).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("closed");
+    }
+
+    @Test
+    void putCopiesTheCallersArraysSoChangingThemLaterChangesNothingStored() {
+        final byte[] key = "k-1".getBytes();
+        final byte[] value = "first".getBytes();
+        cache.put(key, value);
+        key[0] = 'X';
+        value[0] = 'X';
+        assertThat(cache.get("k-1".getBytes())).isEqualTo("first".getBytes());
+        assertThat(cache.get(key)).isNull();
+        assertThat(cache.stats().puts()).isEqualTo(1);
+    }
+
+    @Test
+    void badPutsFailTypedAndLeaveTheStoredEntryAlone() {
+        final Cache<byte[], byte[]> small = larder.cache("small", Codecs.bytes(), Codecs.bytes(),
+            CacheOptions.defaults().maxEntrySize(64));
+        final byte[] key = "key".getBytes();
+        small.put(key, "kept".getBytes());
+        assertThatThrownBy(() -> small.put(key, new byte[100])).isInstanceOf(EntryTooLargeException.class)
+            .hasMessageContaining("exceeds maxEntrySize of 64");
+        assertThatThrownBy(() -> small.put(key, null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("value must not be null");
+        assertThatThrownBy(() -> small.put(null, new byte[1])).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("key must not be null");
+        assertThat(small.get(key)).isEqualTo("kept".getBytes());
+        assertThat(small.size()).isEqualTo(1);
+        assertThat(small.stats().puts()).isEqualTo(1);
+    }
+
+    @Test
+    void withAListenerPutStillReportsCreatedAndUpdated() {
+        final java.util.List<String> events = new java.util.ArrayList<>();
+        cache.registerListener(e -> events.add(e.type() + ":" + new String(e.value())));
+        cache.put("a".getBytes(), "1".getBytes());
+        cache.put("a".getBytes(), "2".getBytes());
+        assertThat(events).containsExactly("CREATED:1", "UPDATED:2");
+        assertThat(cache.get("a".getBytes())).isEqualTo("2".getBytes());
     }
 }
