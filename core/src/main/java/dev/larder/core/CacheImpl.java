@@ -113,12 +113,25 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     private int encodeKey(final K key, final Scratch sc) {
         Objects.requireNonNull(key, () -> "key must not be null (cache '" + name + "')");
         checkOpen();
+        final int klen;
         try {
-            return keyCodec.encode(key, sc.key, 0);
+            klen = keyCodec.encode(key, sc.key, 0);
         } catch (final RuntimeException e) {
             throw new CodecException(String.format("key codec %s failed to encode a key (cache '%s'): %s",
                 keyCodec.id(), name, e), e);
         }
+        return checkEncodedLength(klen, sc.key, keyCodec, "key");
+    }
+
+    /** A codec's returned length must be what it could have written: the store copies that many bytes raw. */
+    private int checkEncodedLength(final int length, final ExpandableArrayBuffer buffer, final Codec<?> codec,
+                                   final String what) {
+        if (length < 0 || length > buffer.capacity()) {
+            throw new CodecException(String.format(
+                "%s codec %s returned a length of %,d bytes, but its buffer holds %,d (cache '%s')",
+                what, codec.id(), length, buffer.capacity(), name));
+        }
+        return length;
     }
 
     /**
@@ -147,6 +160,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
             throw new CodecException(String.format("value codec %s failed to encode a value (cache '%s'): %s",
                 valueCodec.id(), name, e), e);
         }
+        checkEncodedLength(vlen, into, valueCodec, "value");
         checkSize(klen, vlen);
         return vlen;
     }

@@ -361,6 +361,54 @@ class BadInputTest {
         }
     }
 
+    /** Writes a string as UTF-8 but returns a length of its choosing: more than it wrote, or negative. */
+    static final class LyingLengthCodec implements Codec<String> {
+        private final int claimed;
+
+        LyingLengthCodec(final int claimed) {
+            this.claimed = claimed;
+        }
+
+        @Override
+        public int encode(final String value, final MutableDirectBuffer buffer, final int offset) {
+            final int n = Codecs.utf8().encode(value, buffer, offset);
+            return value.startsWith("lie") ? claimed : n;
+        }
+
+        @Override
+        public String decode(final DirectBuffer buffer, final int offset, final int length) {
+            return Codecs.utf8().decode(buffer, offset, length);
+        }
+
+        @Override
+        public String id() {
+            return "test:lying" + claimed;
+        }
+    }
+
+    @Test
+    void aCodecReturningALengthItCannotHaveWrittenIsATypedErrorAndChangesNothing() {
+        for (final int claimed : new int[] {1 << 20, -1}) {
+            final Cache<String, String> lying = larder.cache("lying" + claimed, new LyingLengthCodec(claimed),
+                new LyingLengthCodec(claimed));
+            lying.put("existing", "value");
+            final Snapshot before = Snapshot.of(larder, lying);
+            final ThrowingCallable[] calls = {
+                () -> lying.put("existing", "lie about the value"), () -> lying.put("lie about the key", "v"),
+                () -> lying.get("lie about the key"), () -> lying.containsKey("lie about the key"),
+                () -> lying.putIfAbsent("new", "lie"), () -> lying.replace("existing", "lie"),
+            };
+            for (int i = 0; i < calls.length; i++) {
+                final Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(calls[i]);
+                assertThat(thrown).as("call #%d, claimed %d", i, claimed).isInstanceOf(CodecException.class);
+                assertThat(thrown.getMessage()).contains("lying" + claimed).contains("test:lying")
+                    .contains(String.format("%,d", claimed)).contains("returned a length");
+            }
+            assertThat(Snapshot.of(larder, lying)).isEqualTo(before);
+            assertThat(lying.get("existing")).isEqualTo("value");
+        }
+    }
+
     // ---------------------------------------------------------------- configuration
 
     @Test

@@ -665,26 +665,7 @@ public final class Store {
 
     private static boolean keyMatches(final UnsafeBuffer buf, final int off, final int cacheId, final byte[] key,
                                       final int klen) {
-        if ((buf.getShort(off + Entry.CACHE_ID) & 0xFFFF) != cacheId
-            || (buf.getShort(off + Entry.KEY_LENGTH) & 0xFFFF) != klen) {
-            return false;
-        }
-        final int base = off + Entry.HEADER;
-        if ((long) base + klen > buf.capacity()) {
-            return false;
-        }
-        int k = 0;
-        for (; k + 8 <= klen; k += 8) {
-            if (buf.getLong(base + k) != org.agrona.UnsafeApi.getLong(key, BYTE_BASE + k)) {
-                return false;
-            }
-        }
-        for (; k < klen; k++) {
-            if (buf.getByte(base + k) != key[k]) {
-                return false;
-            }
-        }
-        return true;
+        return keyMatchesAt(buf.addressOffset() + off, buf.capacity() - off, cacheId, key, klen);
     }
 
     /** Updates the access word (and the deadline under expire-after-access) after a hit. */
@@ -830,21 +811,26 @@ public final class Store {
                     + "%,d bytes (page size %,d, budget %,d bytes) (cache '%s')",
                 size, klen, vlen, Entry.HEADER, slabs.maxSlotSize, memory.pageSize, memory.limit, cacheName));
         }
+        if (klen < 0 || vlen < 0 || klen > key.length || vlen > value.length) {
+            throw new IllegalArgumentException(String.format(
+                "key length %,d / value length %,d outside their arrays of %,d / %,d bytes (cache '%s')",
+                klen, vlen, key.length, value.length, cacheName));
+        }
         final long global = allocate(size, holdsLock, cacheName);
-        final UnsafeBuffer buf = memory.buffer(global);
-        final int off = NativeMemory.offset(global);
+        // the slot holds `size` bytes, and the lengths fit their arrays: raw writes stay in bounds
+        final long at = memory.buffer(global).addressOffset() + NativeMemory.offset(global);
         // without an access word yet (a write prepared outside the lock), the meta stays sealed
         // until setMeta writes the final one: a reader that validated a read of this slot's previous
         // entry cannot land a stale CAS on a word that is about to be overwritten (see Entry)
-        buf.putLong(off + Entry.META, access >= 0 ? Entry.meta(encodeExpiry(deadline), access)
+        UnsafeApi.putLong(at + Entry.META, access >= 0 ? Entry.meta(encodeExpiry(deadline), access)
             : Entry.meta(encodeExpiry(deadline), policy.onInsert(hash, tick(now))) | Entry.SEALED);
-        buf.putInt(off + Entry.VALUE_LENGTH, vlen);
-        buf.putShort(off + Entry.KEY_LENGTH, (short) klen);
-        buf.putShort(off + Entry.CACHE_ID, (short) cacheId);
-        buf.putBytes(off + Entry.HEADER, key, 0, klen);
-        buf.putBytes(off + Entry.HEADER + klen, value, 0, vlen);
-        final int g = buf.getIntVolatile(off + Entry.GUARD);
-        buf.putIntRelease(off + Entry.GUARD, (g & Entry.SEQ_MASK) | Entry.LIVE);
+        UnsafeApi.putInt(at + Entry.VALUE_LENGTH, vlen);
+        UnsafeApi.putShort(at + Entry.KEY_LENGTH, (short) klen);
+        UnsafeApi.putShort(at + Entry.CACHE_ID, (short) cacheId);
+        UnsafeApi.copyMemory(key, BYTE_BASE, null, at + Entry.HEADER, klen);
+        UnsafeApi.copyMemory(value, BYTE_BASE, null, at + Entry.HEADER + klen, vlen);
+        final int g = UnsafeApi.getIntVolatile(null, at + Entry.GUARD);
+        UnsafeApi.putIntRelease(null, at + Entry.GUARD, (g & Entry.SEQ_MASK) | Entry.LIVE);
         return global;
     }
 
