@@ -425,18 +425,19 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
 
     /**
      * {@link #put(Object, Object)} under {@link Codecs#bytes()} for keys and values, with no
-     * listener: the store copies the caller's arrays into the entry directly, as encoding them
-     * would only have copied them once more. Same checks, same order, same statistics.
+     * listener: the store copies the caller's value array into the entry directly, as encoding it
+     * would only have copied it once more. The key is still encoded: its hash and its stored bytes
+     * must come from one copy, or a caller changing the array mid-call could leave an entry under
+     * the wrong hash. Same checks, same order, same statistics.
      */
     private void putArrays(final K key, final V value, final Scratch sc) {
-        Objects.requireNonNull(key, () -> "key must not be null (cache '" + name + "')");
-        checkOpen();
+        final int klen = encodeKey(key, sc);
         Objects.requireNonNull(value, () -> "value must not be null (cache '" + name + "')");
-        final byte[] k = (byte[]) key;
+        final byte[] k = sc.key.byteArray();
         final byte[] v = (byte[]) value;
-        checkSize(k.length, v.length);
+        checkSize(klen, v.length);
         final long now = expireAfterWriteMs > 0 || expireAfterAccessMs > 0 ? store.now() : store.coarseNow(sc);
-        store.put(id, k, k.length, Store.hash(id, k, k.length), v, v.length, deadlineAfterWrite(now), now, name, sc);
+        store.put(id, k, klen, Store.hash(id, k, klen), v, v.length, deadlineAfterWrite(now), now, name, sc);
         if (recordStats) {
             puts.increment();
         }

@@ -614,10 +614,11 @@ public final class Store {
                         return null;
                     }
                     // pinned and allocated, so the length is the writer's; checked all the same, as
-                    // the raw view below has no bounds of its own
+                    // the raw view below has no bounds of its own (a bad one can only be corruption)
                     final int vlen = UnsafeApi.getInt(at + Entry.VALUE_LENGTH);
                     if (vlen < 0 || (long) off + Entry.HEADER + klen + vlen > buf.capacity()) {
-                        continue retry;
+                        throw new IllegalStateException(String.format(
+                            "corrupt entry at %,d: value length %,d does not fit its region (internal error)", global, vlen));
                     }
                     view.wrap(at + Entry.HEADER + klen, vlen);
                     final R result = reader.read(view, 0, vlen);
@@ -800,7 +801,7 @@ public final class Store {
     private long prepare(final int cacheId, final byte[] key, final int klen, final long hash, final byte[] value,
                          final int vlen, final long deadline, final String cacheName, final boolean holdsLock,
                          final int access, final long now) {
-        final int size = Entry.HEADER + klen + vlen;
+        final long size = (long) Entry.HEADER + klen + vlen; // a long: near-2 GiB values must not wrap to a small slot
         if (klen > Entry.MAX_KEY_LENGTH) {
             throw new EntryTooLargeException(String.format(
                 "key of %,d bytes exceeds the key limit of %,d bytes (cache '%s')", klen, Entry.MAX_KEY_LENGTH, cacheName));
@@ -816,7 +817,7 @@ public final class Store {
                 "key length %,d / value length %,d outside their arrays of %,d / %,d bytes (cache '%s')",
                 klen, vlen, key.length, value.length, cacheName));
         }
-        final long global = allocate(size, holdsLock, cacheName);
+        final long global = allocate((int) size, holdsLock, cacheName);
         // the slot holds `size` bytes, and the lengths fit their arrays: raw writes stay in bounds
         final long at = memory.buffer(global).addressOffset() + NativeMemory.offset(global);
         // without an access word yet (a write prepared outside the lock), the meta stays sealed
