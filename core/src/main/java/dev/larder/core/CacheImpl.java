@@ -31,7 +31,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     private final Codec<K> keyCodec;
     /** Whether the key codec is {@link Codecs#bytes()}: reads then use the caller's array as it is. */
     private final boolean rawKeys;
-    /** Whether the value codec is {@link Codecs#bytes()}: a plain put then stores the caller's array as it is. */
+    /** Whether the value codec is {@link Codecs#bytes()}: a put then stores the caller's array as it is. */
     private final boolean rawValues;
     private final Codec<V> valueCodec;
     private final CacheOptions options;
@@ -110,9 +110,18 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         return store.sweepDestroyed(id);
     }
 
-    private int encodeKey(final K key, final Scratch sc) {
+    /** Fails on a null key or a closed / destroyed cache: what every keyed call checks first. */
+    private void requireKey(final K key) {
         Objects.requireNonNull(key, () -> "key must not be null (cache '" + name + "')");
         checkOpen();
+    }
+
+    private void requireValue(final V value) {
+        Objects.requireNonNull(value, () -> "value must not be null (cache '" + name + "')");
+    }
+
+    private int encodeKey(final K key, final Scratch sc) {
+        requireKey(key);
         final int klen;
         try {
             klen = keyCodec.encode(key, sc.key, 0);
@@ -141,8 +150,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
      */
     private byte[] lookupKey(final K key, final Scratch sc) {
         if (rawKeys) {
-            Objects.requireNonNull(key, () -> "key must not be null (cache '" + name + "')");
-            checkOpen();
+            requireKey(key);
             final byte[] k = (byte[]) key;
             sc.keyLength = k.length;
             return k;
@@ -151,8 +159,26 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         return sc.key.byteArray();
     }
 
+    /**
+     * The bytes a put stores as its value. Under {@link Codecs#bytes()} that is the caller's own
+     * array, which the store copies into the entry, so it is not copied twice; otherwise the value is
+     * encoded into {@code sc.value}. Either way the entry's size is checked and the length is left in
+     * {@code sc.valueLength}.
+     */
+    private byte[] storedValue(final V value, final Scratch sc, final int klen) {
+        if (rawValues) {
+            requireValue(value);
+            final byte[] v = (byte[]) value;
+            checkSize(klen, v.length);
+            sc.valueLength = v.length;
+            return v;
+        }
+        sc.valueLength = encodeValue(value, sc.value, klen);
+        return sc.value.byteArray();
+    }
+
     private int encodeValue(final V value, final ExpandableArrayBuffer into, final int klen) {
-        Objects.requireNonNull(value, () -> "value must not be null (cache '" + name + "')");
+        requireValue(value);
         final int vlen;
         try {
             vlen = valueCodec.encode(value, into, 0);
@@ -360,21 +386,19 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         }
     }
 
-    /** Writes {@code value} (already encoded, {@code vlen} bytes) with the given deadline. */
-    private int putEncoded(final K key, final V value, final Scratch sc, final int klen, final int vlen,
+    /** Writes {@code value}, whose stored bytes are the first {@code vlen} of {@code v}, with the given deadline. */
+    private int putEncoded(final K key, final V value, final Scratch sc, final int klen, final byte[] v, final int vlen,
                            final long deadline, final long now, final boolean wantOld, final V[] oldOut) {
         final byte[] k = sc.key.byteArray();
         if (!wantOld && !hasListeners) {
             // the common case: nothing needs the old value, so no decision object at all
-            final int r = store.put(id, k, klen, Store.hash(id, k, klen), sc.value.byteArray(), vlen, deadline, now,
-                name, sc);
+            final int r = store.put(id, k, klen, Store.hash(id, k, klen), v, vlen, deadline, now, name, sc);
             if (recordStats) {
                 puts.increment();
             }
             return r;
         }
-        final long prepared = store.prepare(id, k, klen, Store.hash(id, k, klen), sc.value.byteArray(), vlen, deadline,
-            name, false, sc);
+        final long prepared = store.prepare(id, k, klen, Store.hash(id, k, klen), v, vlen, deadline, name, false, sc);
         final Op op = new Op(sc, klen) {
             @Override
             int decide(final boolean present, final DirectBuffer buffer, final int offset, final int length) {
@@ -408,38 +432,14 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
     public void put(final K key, final V value) {
         final Scratch sc = Scratch.acquire();
         try {
-            if (rawKeys && rawValues && !hasListeners) {
-                putArrays(key, value, sc);
-                return;
-            }
             final int klen = encodeKey(key, sc);
-            final int vlen = encodeValue(value, sc.value, klen);
+            final byte[] v = storedValue(value, sc, klen);
             // without a deadline to compute or events to fire, the store's cached time will do
             final long now = hasListeners || expireAfterWriteMs > 0 || expireAfterAccessMs > 0 ? store.now()
                 : store.coarseNow(sc);
-            putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(now), now, false, null);
+            putEncoded(key, value, sc, klen, v, sc.valueLength, deadlineAfterWrite(now), now, false, null);
         } finally {
             sc.release();
-        }
-    }
-
-    /**
-     * {@link #put(Object, Object)} under {@link Codecs#bytes()} for keys and values, with no
-     * listener: the store copies the caller's value array into the entry directly, as encoding it
-     * would only have copied it once more. The key is still encoded: its hash and its stored bytes
-     * must come from one copy, or a caller changing the array mid-call could leave an entry under
-     * the wrong hash. Same checks, same order, same statistics.
-     */
-    private void putArrays(final K key, final V value, final Scratch sc) {
-        final int klen = encodeKey(key, sc);
-        Objects.requireNonNull(value, () -> "value must not be null (cache '" + name + "')");
-        final byte[] k = sc.key.byteArray();
-        final byte[] v = (byte[]) value;
-        checkSize(klen, v.length);
-        final long now = expireAfterWriteMs > 0 || expireAfterAccessMs > 0 ? store.now() : store.coarseNow(sc);
-        store.put(id, k, klen, Store.hash(id, k, klen), v, v.length, deadlineAfterWrite(now), now, name, sc);
-        if (recordStats) {
-            puts.increment();
         }
     }
 
@@ -449,9 +449,9 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         final Scratch sc = Scratch.acquire();
         try {
             final int klen = encodeKey(key, sc);
-            final int vlen = encodeValue(value, sc.value, klen);
+            final byte[] v = storedValue(value, sc, klen);
             final long now = store.now();
-            putEncoded(key, value, sc, klen, vlen, now + ttlMs, now, false, null);
+            putEncoded(key, value, sc, klen, v, sc.valueLength, now + ttlMs, now, false, null);
         } finally {
             sc.release();
         }
@@ -475,10 +475,10 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
         final Scratch sc = Scratch.acquire();
         try {
             final int klen = encodeKey(key, sc);
-            final int vlen = encodeValue(value, sc.value, klen);
+            final byte[] v = storedValue(value, sc, klen);
             final V[] old = (V[]) new Object[1];
             final long now = store.now();
-            final int r = putEncoded(key, value, sc, klen, vlen, deadlineAfterWrite(now), now, true, old);
+            final int r = putEncoded(key, value, sc, klen, v, sc.valueLength, deadlineAfterWrite(now), now, true, old);
             if (recordStats) {
                 ((r & Store.PRESENT) != 0 ? hits : misses).increment();
             }
@@ -563,7 +563,7 @@ final class CacheImpl<K, V> implements Cache<K, V>, Store.CacheHooks {
 
     @Override
     public boolean remove(final K key, final V value) {
-        Objects.requireNonNull(value, () -> "value must not be null (cache '" + name + "')");
+        requireValue(value);
         return removeInternal(key, value, false) != NOT_REMOVED;
     }
 

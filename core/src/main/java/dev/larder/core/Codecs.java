@@ -37,10 +37,10 @@ public final class Codecs {
 
     /**
      * The raw byte array codec. A cache with it reads some of the caller's arrays in place during a
-     * call (a lookup's key, a plain {@code put}'s value) instead of encoding copies of them first, so
-     * an array must not be changed by another thread while a call that was given it runs: a lookup
-     * would compare against changing bytes, a put could store a torn value. Once the call returns,
-     * the cache holds no reference to it.
+     * call (a lookup's key; the value of {@code put}, {@code put} with a TTL and {@code getAndPut})
+     * instead of encoding copies of them first, so an array must not be changed by another thread
+     * while a call that was given it runs: a lookup would compare against changing bytes, a put
+     * could store a torn value. Once the call returns, the cache holds no reference to it.
      *
      * @return the raw byte array codec
      */

@@ -113,6 +113,17 @@ class BytesInPlaceTest {
         assertThat(cache.get("k-1".getBytes())).isEqualTo("first".getBytes());
         assertThat(cache.get(key)).isNull();
         assertThat(cache.stats().puts()).isEqualTo(1);
+
+        final byte[] withTtl = "second".getBytes();
+        cache.put("k-1".getBytes(), withTtl, Duration.ofMinutes(1));
+        withTtl[0] = 'X';
+        final byte[] swapped = "third".getBytes();
+        assertThat(cache.getAndPut("k-2".getBytes(), swapped)).isNull();
+        swapped[0] = 'X';
+        assertThat(cache.get("k-1".getBytes())).isEqualTo("second".getBytes());
+        assertThat(cache.get("k-2".getBytes())).isEqualTo("third".getBytes());
+        assertThat(cache.ttl("k-1".getBytes())).isPositive();
+        assertThat(cache.stats().puts()).isEqualTo(3);
     }
 
     @Test

@@ -420,8 +420,11 @@ final class WTinyLfu implements EvictionPolicy {
         return true;
     }
 
-    /** Moves an entry to probation as its most recent member (Caffeine appends it at the MRU end). */
-    /** @return whether it moved (false if the entry changed or left meanwhile) */
+    /**
+     * Moves an entry to probation as its most recent member (Caffeine appends it at the MRU end).
+     *
+     * @return whether it moved (false if the entry changed or left meanwhile)
+     */
     private boolean moveToProbation(final Population p, final long handle, final int access, final long tick) {
         final int to = word(PROBATION, tick);
         if (p.casAccess(handle, access, to)) {

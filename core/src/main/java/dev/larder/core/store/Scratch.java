@@ -32,6 +32,8 @@ public final class Scratch {
     public long deadline;
     /** The length of the key a lookup uses (see the cache's key preparation for reads). */
     public int keyLength;
+    /** The length of the value a put stores (see the cache's value preparation for puts). */
+    public int valueLength;
     private final Frames owner;
 
     private Scratch(final Frames owner) {
