@@ -113,6 +113,11 @@ public interface EvictionPolicy {
     /**
      * The store replaced an entry's access word {@code from} by {@code to} (after
      * {@link #onAccess} or a policy's own {@link Population#casAccess}).
+     *
+     * <p>A read whose {@link #onAccess} changes only the low 16 bits of the word is written by the
+     * store with a plain store instead of a CAS: it may be lost to a concurrent update, and it is
+     * <em>not</em> reported here. A policy that counts transitions keeps what it counts (a region)
+     * in bits 16 to 23.
      */
     default void onTransition(final int from, final int to) {
     }

@@ -44,12 +44,16 @@ public final class FrequencySketch {
      *                        4-bit counter per row per entry (rounded up to a power of two)
      */
     public FrequencySketch(final long expectedEntries) {
+        this(expectedEntries, ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong());
+    }
+
+    /** With given seeds: two sketches with the same seeds count alike (for tests). */
+    FrequencySketch(final long expectedEntries, final long blockSeed, final long counterSeed) {
         final long counters = Math.max(64, Long.highestOneBit(Math.max(1, Math.min(expectedEntries, 1L << 28)) - 1) << 1);
         this.table = new long[(int) Math.max(8, counters / 16 * 4)]; // 4 rows of `counters` 4-bit cells, in 8-word blocks
         this.blockMask = table.length / 8 - 1;
-        final ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        this.blockSeed = rnd.nextLong() | 1L;
-        this.counterSeed = rnd.nextLong() | 1L;
+        this.blockSeed = blockSeed | 1L;
+        this.counterSeed = counterSeed | 1L;
         this.resetAt = RESET_MULTIPLIER * Math.max(64, expectedEntries);
     }
 
@@ -96,6 +100,13 @@ public final class FrequencySketch {
      * @param hash the key's hash
      */
     public void increment(final long hash) {
+        if (add(hash) && ++additions >= resetAt) {
+            reset();
+        }
+    }
+
+    /** Adds one to the key's four counters (those not saturated). @return whether any changed */
+    private boolean add(final long hash) {
         final int block = block(hash);
         final long ch = counterHash(hash);
         boolean added = false;
@@ -108,21 +119,35 @@ public final class FrequencySketch {
                 added = true;
             }
         }
-        if (added && ++additions >= resetAt) {
-            reset();
-        }
+        return added;
     }
 
     /**
-     * Records one occurrence of each of several keys. Same effect as {@link #increment} per hash,
-     * in order; the keys' blocks are independent, so their cache misses overlap.
+     * Records one occurrence of each of several keys: the same effect as {@link #increment} per
+     * hash, in order, apart from when exactly a reset falls (after the batch, not inside it).
+     *
+     * <p>A first pass loads one word of each key's block, so the blocks' cache misses (independent
+     * of each other) overlap instead of each waiting for the increment before it; the second pass
+     * then finds its lines in cache. The shared addition count is written once per batch, not once
+     * per key: it shares a line with fields every reading thread loads.
      *
      * @param hashes the keys' hashes
      * @param count  how many of {@code hashes} to record
      */
     public void incrementAll(final long[] hashes, final int count) {
+        final long[] t = table;
+        long touched = 0;
         for (int i = 0; i < count; i++) {
-            increment(hashes[i]);
+            touched += t[block(hashes[i])];
+        }
+        int added = touched == blockSeed ? 1 : 0; // uses the loads, so the compiler keeps them (a 2^-64 chance of one extra count)
+        for (int i = 0; i < count; i++) {
+            if (add(hashes[i])) {
+                added++;
+            }
+        }
+        if (added > 0 && (additions += added) >= resetAt) {
+            reset();
         }
     }
 

@@ -80,4 +80,48 @@ class FrequencySketchTest {
         }
         assertThat(sketch.frequency(hot)).as("halved at least once").isLessThanOrEqualTo(8);
     }
+
+    @Test
+    void batchedIncrementsCountExactlyAsSingleOnes() {
+        final FrequencySketch single = new FrequencySketch(4_096, 11, 13);
+        final FrequencySketch batched = new FrequencySketch(4_096, 11, 13);
+        final SplittableRandom rnd = new SplittableRandom(5);
+        final long[] batch = new long[16];
+        // 2,000 batches of 16 = 32,000 additions, under the 40,960 that trigger a reset
+        for (int b = 0; b < 2_000; b++) {
+            final int count = 1 + rnd.nextInt(batch.length);
+            for (int i = 0; i < count; i++) {
+                // skewed: low keys repeat (saturating counters), high keys are mostly new
+                batch[i] = mix(rnd.nextInt(1 + rnd.nextInt(8_192)));
+                single.increment(batch[i]);
+            }
+            batched.incrementAll(batch, count);
+        }
+        int saturated = 0;
+        for (int k = 0; k < 8_192; k++) {
+            assertThat(batched.frequency(mix(k))).as("key %d", k).isEqualTo(single.frequency(mix(k)));
+            if (single.frequency(mix(k)) == 15) {
+                saturated++;
+            }
+        }
+        assertThat(saturated).as("some counters saturated, so the skip of full counters was exercised").isPositive();
+    }
+
+    @Test
+    void batchedIncrementsAgeTheSketchToo() {
+        final FrequencySketch sketch = new FrequencySketch(64);
+        final long hot = mix(1);
+        for (int i = 0; i < 15; i++) {
+            sketch.increment(hot);
+        }
+        final SplittableRandom rnd = new SplittableRandom(9);
+        final long[] batch = new long[16];
+        for (int b = 0; b < (10 * 64 + 10) / 16 + 1; b++) {
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = mix(1_000 + rnd.nextInt(1_000_000));
+            }
+            sketch.incrementAll(batch, batch.length);
+        }
+        assertThat(sketch.frequency(hot)).as("halved at least once").isLessThanOrEqualTo(8);
+    }
 }

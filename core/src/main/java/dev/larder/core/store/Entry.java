@@ -41,6 +41,28 @@ import dev.larder.eviction.EvictionPolicy;
  * would drift for good. So whoever unlinks an entry <em>seals</em> its meta word with a CAS that sets
  * {@link #SEALED} and reads the final access word in the same step; every later CAS on the word
  * expects an unsealed value and fails.
+ *
+ * <h2>Stamp stores</h2>
+ * A touch that changes only the low 16 bits of the access word ({@link #STAMP_MASK}: with the
+ * built-in policies, the low bits of a recency stamp, never a region or anything a policy counts)
+ * writes those two bytes with a plain store instead of a CAS, as Redis updates its {@code lru} field
+ * with a plain write. A locked instruction on every cold hit costs more than the rest of the touch;
+ * the store costs what any write to a line already in cache costs. What the store may do, and why
+ * each is harmless:
+ * <ul>
+ *   <li>Be lost to a concurrent CAS on the word, or make that CAS fail and retry: a lost recency
+ *       update, as a failed touch CAS always was.</li>
+ *   <li>Land after the word was sealed: the sealer has read the final access word already, and the
+ *       store changes neither {@link #SEALED} nor anything the policy counts.</li>
+ *   <li>Land on a newer entry in the same slot (the entry was freed and the slot reused while the
+ *       reader was between its validated read and the store): the newer entry's stamp moves to about
+ *       the reader's tick, which is about when it was written. The store runs inside the reader's
+ *       quiescence section, so the page cannot have been re-cut to another size class or given to
+ *       the index meanwhile: the two bytes are that slot's meta word or a free slot's stale bytes
+ *       (the allocator keeps its free bits in the page's bitmap, not in slots).</li>
+ * </ul>
+ * The store is used only on little-endian machines, where the low 16 bits are the word's first
+ * two bytes; elsewhere every touch is a CAS.
  */
 final class Entry {
     static final int META = 0;
@@ -56,6 +78,9 @@ final class Entry {
     static final int PIN_MASK = 0x3FF << 2;
     static final int SEQ_ONE = 1 << 12;
     static final int SEQ_MASK = ~((1 << 12) - 1);
+
+    /** The bits of the access word a touch may write with a plain store (see "Stamp stores"). */
+    static final int STAMP_MASK = 0xFFFF;
 
     static final int MAX_KEY_LENGTH = 0xFFFF;
     static final int MAX_CACHES = 0xFFFF;

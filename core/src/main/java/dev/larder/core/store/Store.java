@@ -116,6 +116,12 @@ public final class Store {
         long newExpiry();
     }
 
+    /**
+     * Whether {@link #touch} may write a stamp-only change as a 16-bit store at the meta word's
+     * address: the low 16 bits are its first two bytes only on a little-endian machine.
+     */
+    private static final boolean STAMP_STORES = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
     private final NativeMemory memory;
     private final SlabAllocator slabs;
     private final HashIndex index;
@@ -691,6 +697,12 @@ public final class Store {
             expiry = encodeExpiry(now + afterAccess);
         }
         if ((updated != access || expiry != Entry.expiry(meta)) && !Entry.sealed(meta)) {
+            if (STAMP_STORES && expiry == Entry.expiry(meta) && ((updated ^ access) & ~Entry.STAMP_MASK) == 0) {
+                // only the low 16 bits change (a recency stamp moving on, same region): a plain store
+                // of those two bytes, no CAS (see Entry, "Stamp stores")
+                UnsafeApi.putShort(buf.addressOffset() + off + Entry.META, (short) updated);
+                return;
+            }
             // best effort: a failed CAS means someone else just updated it, or the entry left and
             // its word was sealed (then the transition must not be reported)
             if (buf.compareAndSetLong(off + Entry.META, meta, Entry.meta(expiry, updated))) {
