@@ -31,6 +31,16 @@ public final class FrequencySketch {
     static final int RESET_MULTIPLIER = 10;
     private static final long HALF_MASK = 0x7777_7777_7777_7777L;
 
+    /**
+     * Words skipped at the start of the table so that blocks start on a 64-byte line when the
+     * array itself does: a {@code long[]}'s elements start 16 bytes into the object (HotSpot on 64 bits,
+     * with compressed class pointers, the default), and a large table is a G1 humongous object, which starts on a
+     * region boundary and is never moved. Without the skip every block straddles two lines, and an
+     * increment misses twice. Where the array lands elsewhere the blocks are aligned or not by
+     * chance, as they would be without the skip.
+     */
+    static final int LINE_SKIP = (64 - 16) / 8;
+
     private final long[] table;
     private final int blockMask;
     /** Random per instance (hash flooding): one picks a key's block, the other its counters in it. */
@@ -50,8 +60,9 @@ public final class FrequencySketch {
     /** With given seeds: two sketches with the same seeds count alike (for tests). */
     FrequencySketch(final long expectedEntries, final long blockSeed, final long counterSeed) {
         final long counters = Math.max(64, Long.highestOneBit(Math.max(1, Math.min(expectedEntries, 1L << 28)) - 1) << 1);
-        this.table = new long[(int) Math.max(8, counters / 16 * 4)]; // 4 rows of `counters` 4-bit cells, in 8-word blocks
-        this.blockMask = table.length / 8 - 1;
+        final int words = (int) Math.max(8, counters / 16 * 4); // 4 rows of `counters` 4-bit cells, in 8-word blocks
+        this.table = new long[LINE_SKIP + words];
+        this.blockMask = words / 8 - 1;
         this.blockSeed = blockSeed | 1L;
         this.counterSeed = counterSeed | 1L;
         this.resetAt = RESET_MULTIPLIER * Math.max(64, expectedEntries);
@@ -61,7 +72,7 @@ public final class FrequencySketch {
     private int block(final long hash) {
         long h = (hash ^ blockSeed) * 0x9E37_79B9_7F4A_7C15L;
         h ^= h >>> 29;
-        return ((int) h & blockMask) << 3;
+        return LINE_SKIP + (((int) h & blockMask) << 3);
     }
 
     /** @return the second hash, which picks the word and nibble of each row inside the block */
@@ -161,6 +172,6 @@ public final class FrequencySketch {
 
     /** @return counters per row */
     int width() {
-        return table.length * 16 / 4;
+        return (table.length - LINE_SKIP) * 16 / 4;
     }
 }
