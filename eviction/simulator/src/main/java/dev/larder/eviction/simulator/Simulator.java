@@ -41,6 +41,9 @@ import java.util.stream.Stream;
  *       --no-store        pure policies and references only
  *       --diag            also print W-TinyLFU's internals (evictions by region, admissions, window share)
  *       --seed N          seed of the pure model's sampling (default fixed)
+ *       --runs K          replay each randomised configuration K times and print the mean with
+ *                         the range [low-high] (default 1); the sketch's seeds are random per
+ *                         instance, so single figures of some cells vary from run to run
  *       --store-budget B  the in-store Larder's maxMemory in bytes (default 256 MiB, never binding)
  * </pre>
  *
@@ -66,6 +69,7 @@ public final class Simulator {
         boolean store = true;
         boolean diag;
         long seed = 0x1A2DE2L;
+        int runs = 1;
         long storeBudget = Replays.STORE_BUDGET;
 
         static Options parse(final List<String> args) throws IOException {
@@ -82,6 +86,12 @@ public final class Simulator {
                     case "--no-store" -> o.store = false;
                     case "--diag" -> o.diag = true;
                     case "--seed" -> o.seed = Long.parseLong(value(args, ++i, a));
+                    case "--runs" -> {
+                        o.runs = Integer.parseInt(value(args, ++i, a));
+                        if (o.runs < 1) {
+                            throw new IllegalArgumentException("--runs needs at least 1, got " + o.runs);
+                        }
+                    }
                     case "--store-budget" -> o.storeBudget = Long.parseLong(value(args, ++i, a));
                     case "-h", "--help" -> throw new IllegalArgumentException("help");
                     default -> {
@@ -235,20 +245,23 @@ public final class Simulator {
             final Supplier<EvictionPolicy> policy = policy(p);
             final Result[] pure = new Result[caps.length];
             for (int i = 0; i < caps.length; i++) {
-                pure[i] = Replays.pure(policy.get(), trace, caps[i], options.seed);
+                final int c = caps[i];
+                pure[i] = repeat(options.runs, r -> Replays.pure(policy.get(), trace, c, options.seed + r));
             }
             rows.add(new Row(p + " (pure)", pure));
             if (options.store) {
                 final Result[] store = new Result[caps.length];
                 for (int i = 0; i < caps.length; i++) {
-                    store[i] = Replays.inStore(policy, trace, caps[i], 1, options.storeBudget);
+                    final int c = caps[i];
+                    store[i] = repeat(options.runs, r -> Replays.inStore(policy, trace, c, 1, options.storeBudget));
                 }
                 rows.add(new Row(p + " (in-store)", store));
             }
             if (options.twoThreads.contains(p)) {
                 final Result[] two = new Result[caps.length];
                 for (int i = 0; i < caps.length; i++) {
-                    two[i] = Replays.inStore(policy, trace, caps[i], 2, options.storeBudget);
+                    final int c = caps[i];
+                    two[i] = repeat(options.runs, r -> Replays.inStore(policy, trace, c, 2, options.storeBudget));
                 }
                 rows.add(new Row(p + " (in-store, 2 threads)", two));
             }
@@ -257,15 +270,25 @@ public final class Simulator {
         final Result[] lru = new Result[caps.length];
         final Result[] reference = new Result[caps.length];
         for (int i = 0; i < caps.length; i++) {
-            caffeine[i] = Replays.caffeine(trace, caps[i]);
-            lru[i] = Replays.exactLru(trace, caps[i]);
-            reference[i] = ExactWTinyLfu.replay(trace, caps[i], options.seed);
+            final int c = caps[i];
+            caffeine[i] = repeat(options.runs, r -> Replays.caffeine(trace, c));
+            lru[i] = Replays.exactLru(trace, c); // deterministic: once is enough
+            reference[i] = repeat(options.runs, r -> ExactWTinyLfu.replay(trace, c, options.seed + r));
         }
         rows.add(new Row("caffeine", caffeine));
         rows.add(new Row("lru-exact", lru));
         // diagnostic: Caffeine's structure (exact lists, fixed 1% window) on Larder's sketch
         rows.add(new Row("w-tinylfu-exact (reference)", reference));
         return new TraceReport(name, trace.length, distinct, caps, rows);
+    }
+
+    /** @return {@code runs} replays ({@code replay} gets the run's number from 0) pooled */
+    static Result repeat(final int runs, final java.util.function.IntFunction<Result> replay) {
+        final List<Result> results = new ArrayList<>(runs);
+        for (int r = 0; r < runs; r++) {
+            results.add(replay.apply(r));
+        }
+        return Result.pool(results);
     }
 
     static void print(final TraceReport r, final boolean diag, final PrintStream out) {
@@ -286,6 +309,9 @@ public final class Simulator {
             final StringBuilder line = new StringBuilder("| ").append(row.label()).append(" |");
             for (final Result c : row.cells()) {
                 line.append(String.format(Locale.ROOT, " %.2f", c.percent()));
+                if (c.runs() > 1) {
+                    line.append(String.format(Locale.ROOT, " [%.2f-%.2f]", c.low(), c.high()));
+                }
                 if (!c.note().isEmpty()) {
                     line.append(" (").append(c.note()).append(')');
                     held |= c.note().startsWith("held");
@@ -410,6 +436,10 @@ public final class Simulator {
             System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
             String.join(", ", options.policies), options.capacities, options.store ? "" : "; in-store rows skipped");
         out.println();
+        if (options.runs > 1) {
+            out.printf(Locale.ROOT, "Every randomised row (all but lru-exact) is replayed %d times: each cell is the mean hit ratio"
+                + " with the lowest and highest single run in brackets; the targets below compare means.%n%n", options.runs);
+        }
         out.println("Not run by default: volatile-lru, volatile-lfu, volatile-random and volatile-ttl evict only keys with a "
             + "TTL, and trace keys have none, so on a trace they behave as noeviction (a full cache refuses every new key).");
         out.println("Pure: the policy alone on a count-bounded model, one tick per access. In-store: a real Larder with "
@@ -494,6 +524,7 @@ public final class Simulator {
             "      --no-store        skip the in-store rows",
             "      --diag            print W-TinyLFU's internals",
             "      --seed N          seed of the pure model's sampling",
+            "      --runs K          replay randomised configurations K times: mean [low-high] (default 1)",
             "      --store-budget B  in-store maxMemory in bytes (default 268435456)");
     }
 }
