@@ -8,7 +8,7 @@ import dev.larder.jmh.StoreAdapter;
 import java.time.Duration;
 
 /**
- * Larder with its defaults (allkeys-lru, statistics on, active expiry every 100 ms), one cache
+ * Larder with its defaults (w-tinylfu, statistics on, active expiry every 100 ms), one cache
  * with {@link Codecs#bytes()} keys and values; {@link #get} copies the value to the heap.
  */
 public class LarderStore implements StoreAdapter {
