@@ -24,7 +24,7 @@ class PolicyCountsRaceTest {
      * When it evicts, it also flips the word of every entry it samples through
      * {@link Population#casAccess}, as w-tinylfu moves and demotes entries.
      */
-    static final class FlippingPolicy implements EvictionPolicy {
+    static class FlippingPolicy implements EvictionPolicy {
         static final int REGION = 1 << 23;
         final AtomicLong[] counts = {new AtomicLong(), new AtomicLong()};
         final boolean evicts;
@@ -132,6 +132,29 @@ class PolicyCountsRaceTest {
         // 8 keys in a cache of 6: most writes evict, and each eviction flips the words of the entries it
         // samples and of those it sampled the time before (stale handles, some to reused slots)
         race(new FlippingPolicy(true), 6, 8);
+    }
+
+    /**
+     * Every other read of an entry moves only the low 16 bits of its word, which the store writes with
+     * a plain store, not a CAS, and does not report (see the store's {@code Entry}, "Stamp stores");
+     * the reads in between flip the region by CAS. The plain stores must not disturb the counts.
+     */
+    @Test
+    void regionCountsAreExactWhenSomeReadsOnlyMoveTheStamp() throws Exception {
+        final AtomicLong stampOnly = new AtomicLong();
+        final FlippingPolicy policy = new FlippingPolicy(false) {
+            @Override
+            public int onAccess(final int access, final long keyHash, final long tick) {
+                final int stamp = ((access & 0xFFFF) + 1) & 0xFFFF;
+                if ((access & 1) == 0) {
+                    stampOnly.incrementAndGet();
+                    return (access & ~0xFFFF) | stamp;
+                }
+                return ((access ^ REGION) & ~0xFFFF) | stamp;
+            }
+        };
+        race(policy, 0, 4);
+        assertThat(stampOnly.get()).as("reads that took the plain-store path").isPositive();
     }
 
     private static void race(final FlippingPolicy policy, final long maxEntries, final long keys) throws Exception {
