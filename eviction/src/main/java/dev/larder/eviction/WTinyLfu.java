@@ -28,7 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       is over its share, its oldest entry is the <em>candidate</em>.</li>
  *   <li>The main region's <em>victim</em> is chosen by sampling, as Redis's LRU: of
  *       {@code 4 x samples} random entries, the least recently used probation entry, or the least
- *       recently used protected one if none is on probation.</li>
+ *       recently used protected one if none is on probation. The last probation victim an evicting
+ *       thread chose joins its next sample while that entry is unchanged (a small pool kept between
+ *       evictions, as Redis keeps one): a victim that repelled a candidate stays the one to beat, as
+ *       the eldest entry of Caffeine's probation queue stays the victim until it leaves. Without the
+ *       pool every contest met a fresh sampled victim, often a rarely seen entry, and candidates won
+ *       about four times as often as against exact lists.</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
  *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
  *       promotes it to protected; when protected outgrows 80% of main, the oldest sampled
@@ -442,7 +447,15 @@ final class WTinyLfu implements EvictionPolicy {
      */
     private int sampleMainVictim(final Population p, final Candidates c, final long tick) {
         c.count = 0;
-        p.sample(c, Math.min(samples * 4, c.handles.length));
+        p.sample(c, Math.min(samples * 4, c.handles.length - 1));
+        final long[] pooled = victimPool.get();
+        if (pooled[0] >= 0) {
+            final int a = p.accessOf(pooled[0]);
+            if (a == (int) pooled[2] && p.keyHashOf(pooled[0]) == pooled[1]) {
+                c.add(pooled[0], a, -1); // the last victim is still there, unchanged: it competes again
+            }
+            pooled[0] = -1;
+        }
         int bestProbation = -1;
         long probationAge = -1;
         int bestProtected = -1;
@@ -474,8 +487,21 @@ final class WTinyLfu implements EvictionPolicy {
                 }
             }
         }
-        return bestProbation >= 0 ? bestProbation : bestProtected;
+        final int victim = bestProbation >= 0 ? bestProbation : bestProtected;
+        if (victim >= 0 && region(c.access[victim]) == PROBATION) {
+            pooled[0] = c.handles[victim];
+            pooled[1] = p.keyHashOf(c.handles[victim]);
+            pooled[2] = c.access[victim];
+        }
+        return victim;
     }
+
+    /**
+     * Per thread (writers evict concurrently, each for its own insert): the last probation victim
+     * chosen, as {handle, key hash, access word}, or a handle of -1. It joins the next sample if it is
+     * still there unchanged, so a victim that repelled a candidate meets the next one too.
+     */
+    private final ThreadLocal<long[]> victimPool = ThreadLocal.withInitial(() -> new long[] {-1, 0, 0});
 
     private boolean evictFromMain(final Population p, final long tick) {
         final Candidates c = Sampling.buffer();
