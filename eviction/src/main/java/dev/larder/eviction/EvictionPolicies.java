@@ -117,6 +117,21 @@ public final class EvictionPolicies {
     }
 
     /**
+     * A {@code w-tinylfu} whose random choices (the frequency sketch's hash seeds and the admission
+     * jitter) all come from {@code seed}: two instances with the same seed that see the same accesses
+     * from one thread make the same decisions. For simulators and tests that must be reproducible.
+     * Production caches should keep {@link #wTinyLfu(int)}: seeds an attacker cannot know are part
+     * of the defence against hash flooding.
+     *
+     * @param samples main-region candidates compared per eviction
+     * @param seed    the source of every random choice
+     * @return {@code w-tinylfu} (a new instance: it has state)
+     */
+    public static EvictionPolicy wTinyLfu(final int samples, final long seed) {
+        return new WTinyLfu(samples, seed);
+    }
+
+    /**
      * @param name a Redis {@code maxmemory-policy} name or {@code w-tinylfu}
      * @return a new policy with default settings
      * @throws IllegalArgumentException for an unknown name, listing the known ones

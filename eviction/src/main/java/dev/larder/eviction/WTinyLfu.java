@@ -28,12 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       is over its share, its oldest entry is the <em>candidate</em>.</li>
  *   <li>The main region's <em>victim</em> is chosen by sampling, as Redis's LRU: of
  *       {@code 4 x samples} random entries, the least recently used probation entry, or the least
- *       recently used protected one if none is on probation. The four oldest probation entries of an
- *       evicting thread's last sample join its next sample while they are unchanged (a small pool kept
- *       between evictions, as Redis keeps one): a victim that repelled a candidate stays the one to
- *       beat, as the eldest entry of Caffeine's probation queue stays the victim until it leaves.
- *       Without the pool every contest met a fresh sampled victim, often a rarely seen entry, and
- *       candidates won about four times as often as against exact lists.</li>
+ *       recently used protected one if none is on probation.</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
  *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
  *       promotes it to protected; when protected outgrows 80% of main, the oldest sampled
@@ -104,8 +99,39 @@ final class WTinyLfu implements EvictionPolicy {
     /** Set at the first eviction and never cleared (read on every insert: it must not be a line writers share). */
     private volatile boolean evicting;
 
+    /** Whether random choices come from {@link #jitterState} and a seeded sketch instead of fresh randomness. */
+    private final boolean seeded;
+    private final long sketchSeed;
+    /** The seeded instance's admission jitter: a splitmix64 sequence, thread-safe. */
+    private final AtomicLong jitterState;
+
     WTinyLfu(final int samples) {
         this.samples = EvictionPolicies.checkSamples(samples);
+        this.seeded = false;
+        this.sketchSeed = 0;
+        this.jitterState = null;
+    }
+
+    /** See {@link EvictionPolicies#wTinyLfu(int, long)}. */
+    WTinyLfu(final int samples, final long seed) {
+        this.samples = EvictionPolicies.checkSamples(samples);
+        this.seeded = true;
+        this.sketchSeed = seed;
+        this.jitterState = new AtomicLong(seed);
+    }
+
+    private static long mix64(final long z0) {
+        long z = (z0 ^ (z0 >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** @return true one time in {@link #JITTER}, at random */
+    private boolean jitter() {
+        if (!seeded) {
+            return ThreadLocalRandom.current().nextInt(JITTER) == 0;
+        }
+        return Math.floorMod(mix64(jitterState.addAndGet(0x9E37_79B9_7F4A_7C15L)), JITTER) == 0;
     }
 
     @Override
@@ -124,7 +150,8 @@ final class WTinyLfu implements EvictionPolicy {
         if (queue != null) {
             return;
         }
-        sketch = new FrequencySketch(Math.min(expected, MAX_SKETCH_WIDTH));
+        final long width = Math.min(expected, MAX_SKETCH_WIDTH);
+        sketch = seeded ? new FrequencySketch(width, mix64(sketchSeed), mix64(sketchSeed + 1)) : new FrequencySketch(width);
         final long q = Math.min(MAX_QUEUE, Math.max(256, Long.highestOneBit(Math.max(1, expected / 4) - 1) << 1));
         queue = new WindowQueue((int) q);
     }
@@ -320,7 +347,7 @@ final class WTinyLfu implements EvictionPolicy {
         if (candidate > victim) {
             return true;
         }
-        return candidate >= WARM && ThreadLocalRandom.current().nextInt(JITTER) == 0;
+        return candidate >= WARM && jitter();
     }
 
     @Override
@@ -447,17 +474,7 @@ final class WTinyLfu implements EvictionPolicy {
      */
     private int sampleMainVictim(final Population p, final Candidates c, final long tick) {
         c.count = 0;
-        p.sample(c, Math.min(samples * 4, c.handles.length - POOL));
-        final long[] pooled = victimPool.get();
-        for (int k = 0; k < 3 * POOL; k += 3) {
-            if (pooled[k] >= 0) {
-                final int a = p.accessOf(pooled[k]);
-                if (a == (int) pooled[k + 2] && p.keyHashOf(pooled[k]) == pooled[k + 1]) {
-                    c.add(pooled[k], a, -1); // still there, unchanged: it competes again
-                }
-                pooled[k] = -1;
-            }
-        }
+        p.sample(c, Math.min(samples * 4, c.handles.length));
         int bestProbation = -1;
         long probationAge = -1;
         int bestProtected = -1;
@@ -489,62 +506,7 @@ final class WTinyLfu implements EvictionPolicy {
                 }
             }
         }
-        final int victim = bestProbation >= 0 ? bestProbation : bestProtected;
-        keepOldest(p, c, tick, pooled);
-        return victim;
-    }
-
-    /**
-     * Per thread (writers evict concurrently, each for its own insert): the {@link #POOL} oldest
-     * probation entries of the last sample, as {handle, key hash, access word} triples, or a handle
-     * of -1. They join the next sample if still there unchanged, so a victim that repelled a
-     * candidate meets the next one too, and the pool drifts toward the oldest entries of probation.
-     */
-    private final ThreadLocal<long[]> victimPool = ThreadLocal.withInitial(() -> {
-        final long[] pool = new long[3 * POOL];
-        for (int k = 0; k < pool.length; k += 3) {
-            pool[k] = -1;
-        }
-        return pool;
-    });
-
-    /**
-     * Probation entries each evicting thread keeps between contests. The simulator, 3 runs per cell
-     * (session 6): 1 gave an average of 59.06 over the twelve cells, 4 gave 59.29, 8 59.14, 16 59.16.
-     */
-    static final int POOL = 4;
-
-    /** Puts the {@link #POOL} oldest probation entries of {@code c} in {@code pool}. */
-    private static void keepOldest(final Population p, final Candidates c, final long tick, final long[] pool) {
-        for (int k = 0; k < 3 * POOL; k += 3) {
-            int best = -1;
-            long bestAge = -1;
-            for (int i = 0; i < c.count; i++) {
-                if (region(c.access[i]) == PROBATION && c.handles[i] >= 0) {
-                    final long age = age(c.access[i], tick);
-                    if (age > bestAge && !pooledAlready(pool, k, c.handles[i])) {
-                        bestAge = age;
-                        best = i;
-                    }
-                }
-            }
-            if (best < 0) {
-                pool[k] = -1;
-            } else {
-                pool[k] = c.handles[best];
-                pool[k + 1] = p.keyHashOf(c.handles[best]);
-                pool[k + 2] = c.access[best];
-            }
-        }
-    }
-
-    private static boolean pooledAlready(final long[] pool, final int filled, final long handle) {
-        for (int k = 0; k < filled; k += 3) {
-            if (pool[k] == handle) {
-                return true;
-            }
-        }
-        return false;
+        return bestProbation >= 0 ? bestProbation : bestProtected;
     }
 
     private boolean evictFromMain(final Population p, final long tick) {

@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  *       --diag            also print W-TinyLFU's internals (evictions by region, admissions, window share)
  *       --seed N          seed of the pure model's sampling (default fixed)
  *       --runs K          replay each randomised configuration K times and print the mean with
- *                         the range [low-high] (default 1); the sketch's seeds are random per
- *                         instance, so single figures of some cells vary from run to run
+ *                         the range [low-high] (default 1). Pure replays of run r use seed + r
+ *                         for the model's sampling and for w-tinylfu's own random choices, so
+ *                         they repeat exactly; in-store replays and Caffeine are not seeded
  *       --store-budget B  the in-store Larder's maxMemory in bytes (default 256 MiB, never binding)
  * </pre>
  *
@@ -189,6 +190,24 @@ public final class Simulator {
     }
 
     /**
+     * A policy for a pure replay: {@code w-tinylfu} seeded (see
+     * {@link EvictionPolicies#wTinyLfu(int, long)}), so a pure replay with a given seed is the same
+     * every time; other policies' randomness is the model's sampling, which the model seeds.
+     *
+     * @param spec a policy name, optionally {@code name:samples}
+     * @param seed the seed
+     * @return a new instance
+     */
+    static EvictionPolicy seeded(final String spec, final long seed) {
+        final int colon = spec.indexOf(':');
+        final String name = colon < 0 ? spec : spec.substring(0, colon);
+        if (!name.equals("w-tinylfu")) {
+            return policy(spec).get();
+        }
+        return EvictionPolicies.wTinyLfu(colon < 0 ? EvictionPolicies.DEFAULT_SAMPLES : Integer.parseInt(spec.substring(colon + 1)), seed);
+    }
+
+    /**
      * @param spec     comma list of shares ("0.10", "10%") and absolute sizes ("512")
      * @param distinct the trace's distinct keys
      * @return the capacities, in order, without duplicates
@@ -246,7 +265,7 @@ public final class Simulator {
             final Result[] pure = new Result[caps.length];
             for (int i = 0; i < caps.length; i++) {
                 final int c = caps[i];
-                pure[i] = repeat(options.runs, r -> Replays.pure(policy.get(), trace, c, options.seed + r));
+                pure[i] = repeat(options.runs, r -> Replays.pure(seeded(p, options.seed + r), trace, c, options.seed + r));
             }
             rows.add(new Row(p + " (pure)", pure));
             if (options.store) {

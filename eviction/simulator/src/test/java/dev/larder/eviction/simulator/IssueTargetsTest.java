@@ -18,7 +18,7 @@ class IssueTargetsTest {
     private static final double[] SHARES = {0.10, 0.25, 0.50};
 
     private static Result wTinyLfuPure(final long[] trace, final int n) {
-        return Replays.pure(EvictionPolicies.wTinyLfu(), trace, n, 1);
+        return Replays.pure(EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, 1), trace, n, 1);
     }
 
     @Test
