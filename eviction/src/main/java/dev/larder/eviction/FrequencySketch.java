@@ -33,11 +33,11 @@ public final class FrequencySketch {
 
     /**
      * Words skipped at the start of the table so that blocks start on a 64-byte line when the
-     * array itself does: a {@code long[]}'s elements start 16 bytes into the object (HotSpot on 64 bits,
-     * with compressed class pointers, the default), and a large table is a G1 humongous object, which starts on a
-     * region boundary and is never moved. Without the skip every block straddles two lines, and an
-     * increment misses twice. Where the array lands elsewhere the blocks are aligned or not by
-     * chance, as they would be without the skip.
+     * array itself does: a {@code long[]}'s elements start 16 bytes into the object (HotSpot on 64
+     * bits, with compressed class pointers, the default), and a large table is a G1 humongous
+     * object, which starts on a region boundary and is never moved. Without the skip every block
+     * straddles two lines, and an increment misses twice. Where the array lands elsewhere the
+     * blocks are aligned or not by chance, as they would be without the skip.
      */
     static final int LINE_SKIP = (64 - 16) / 8;
 
@@ -57,7 +57,7 @@ public final class FrequencySketch {
         this(expectedEntries, ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong());
     }
 
-    /** With given seeds: two sketches with the same seeds count alike (for tests). */
+    /** With given seeds: two sketches with the same seeds count alike (tests, seeded policies). */
     FrequencySketch(final long expectedEntries, final long blockSeed, final long counterSeed) {
         final long counters = Math.max(64, Long.highestOneBit(Math.max(1, Math.min(expectedEntries, 1L << 28)) - 1) << 1);
         final int words = (int) Math.max(8, counters / 16 * 4); // 4 rows of `counters` 4-bit cells, in 8-word blocks

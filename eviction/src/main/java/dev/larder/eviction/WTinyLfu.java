@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
  *       promotes it to protected; when protected outgrows 80% of main, the oldest sampled
  *       protected entry is demoted.</li>
- *   <li>Hash flooding: the sketch's seeds are random per instance, and a candidate that loses but
+ *   <li>Hash flooding: the sketch's seeds are random per instance (unless the policy was built with
+ *       a seed, for reproducible simulations), and a candidate that loses but
  *       is warm (estimate above {@link #WARM}) is still admitted 1 time in 128, so an attacker who
  *       inflates a victim's count cannot lock every newcomer out (the defence Caffeine uses).</li>
  *   <li>Hill climbing: every {@code 10 x capacity} reads, compare the period's hit ratio with the
@@ -50,8 +51,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the evicting thread's tick (a writer that read the clock later) as new, not as a full clock
  *       cycle old.</li>
  * </ul>
- * The read path costs one sketch increment (four plain read-modify-writes) and, when the tick or
- * region changes, one CAS of the access word: bounded, lock-free, allocation-free.
+ * The read path costs one sketch increment (four plain read-modify-writes on one cache line,
+ * deferred and done sixteen reads at a time) and, when the tick changes, a plain 16-bit store of the
+ * stamp's low bits, or a CAS of the access word when the region (or the stamp's high bits) changes:
+ * bounded, lock-free, allocation-free.
  */
 final class WTinyLfu implements EvictionPolicy {
     static final int REGION_SHIFT = 22;
