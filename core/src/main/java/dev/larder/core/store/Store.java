@@ -499,8 +499,7 @@ public final class Store {
                     continue retry;
                 }
                 if (!keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen)) {
-                    VarHandle.acquireFence();
-                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                    if (!unchanged(at, g1, t, i, s)) {
                         continue retry;
                     }
                     continue;
@@ -514,8 +513,7 @@ public final class Store {
                 final long afterAccess = expireAfterAccess(cacheId);
                 final long now = readTime(meta, afterAccess, sc.frames());
                 if (expired(meta, now)) {
-                    VarHandle.acquireFence();
-                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                    if (!unchanged(at, g1, t, i, s)) {
                         continue retry;
                     }
                     tryReclaim(t, i, s, true);
@@ -526,15 +524,12 @@ public final class Store {
                 try {
                     result = reader.read(view, 0, vlen);
                 } catch (final RuntimeException e) {
-                    VarHandle.acquireFence();
-                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)
-                        || index.table() != t) {
+                    if (!unchanged(at, g1, t, i, s) || index.table() != t) {
                         continue retry;
                     }
                     throw e;
                 }
-                VarHandle.acquireFence();
-                if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s) || index.table() != t) {
+                if (!unchanged(at, g1, t, i, s) || index.table() != t) {
                     continue retry;
                 }
                 sc.deadline = decodeExpiry(Entry.expiry(meta));
@@ -596,8 +591,7 @@ public final class Store {
                     continue retry;
                 }
                 if (!keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen)) {
-                    VarHandle.acquireFence();
-                    if (UnsafeApi.getIntVolatile(null, at + Entry.GUARD) != g1 || !sameSlot(t, i, s)) {
+                    if (!unchanged(at, g1, t, i, s)) {
                         continue retry;
                     }
                     continue;
@@ -642,6 +636,15 @@ public final class Store {
 
     private static boolean sameSlot(final HashIndex.Table t, final long i, final long s) {
         return ((t.load(i) ^ s) & HashIndex.IDENTITY) == 0;
+    }
+
+    /**
+     * An optimistic read's re-check (see {@link Entry}): after a load fence, whether the entry at
+     * {@code at} still has guard {@code g1} and index slot {@code i} still links what it did.
+     */
+    private static boolean unchanged(final long at, final int g1, final HashIndex.Table t, final long i, final long s) {
+        VarHandle.acquireFence();
+        return UnsafeApi.getIntVolatile(null, at + Entry.GUARD) == g1 && sameSlot(t, i, s);
     }
 
     /**

@@ -66,6 +66,6 @@ public record Result(long hits, long accesses, String note, String detail, int r
 
     /** @return the hit ratio in percent */
     public double percent() {
-        return 100.0 * hitRatio();
+        return percent(hits, accesses);
     }
 }

@@ -199,12 +199,8 @@ public final class Simulator {
      * @return a new instance
      */
     static EvictionPolicy seeded(final String spec, final long seed) {
-        final int colon = spec.indexOf(':');
-        final String name = colon < 0 ? spec : spec.substring(0, colon);
-        if (!name.equals("w-tinylfu")) {
-            return policy(spec).get();
-        }
-        return EvictionPolicies.wTinyLfu(colon < 0 ? EvictionPolicies.DEFAULT_SAMPLES : Integer.parseInt(spec.substring(colon + 1)), seed);
+        final EvictionPolicy p = policy(spec).get();
+        return p.name().equals("w-tinylfu") ? EvictionPolicies.wTinyLfu(p.sampleSize(), seed) : p;
     }
 
     /**
