@@ -26,9 +26,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *       counters updated on every transition.</li>
  *   <li>The window keeps its arrival order in a bounded lock-free queue of handles: when the window
  *       is over its share, its oldest entry is the <em>candidate</em>.</li>
- *   <li>The main region's <em>victim</em> is chosen by sampling, as Redis's LRU: of
- *       {@code 4 x samples} random entries, the least recently used probation entry, or the least
- *       recently used protected one if none is on probation.</li>
+ *   <li>The main region's <em>victim</em> is probation's eldest entry, as in Caffeine, where
+ *       probation is a FIFO in effect: entries join it at one end (admitted from the window, or
+ *       demoted from protected) and leave it when read (promoted), evicted or replaced. A second
+ *       bounded lock-free queue records every arrival in probation, with the entry's access word;
+ *       its head, skipping records whose entry has left or changed since, is the eldest entry. It
+ *       stays the victim until a candidate beats it, so each newcomer meets the entry that
+ *       repelled the last one. Where probation outgrows the queue (caches of more than a few
+ *       hundred thousand entries), records are dropped oldest first, and {@code 4 x samples} random
+ *       entries are sampled too, as Redis's LRU samples: the least recently used probation entry
+ *       among them is the victim if it is older than the queue's head. If none is on probation,
+ *       the least recently used sampled protected entry is the victim. (Before the probation queue,
+ *       every contest met a freshly sampled victim, often a rarely seen entry, and candidates won
+ *       about four times as often as against exact lists.)</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
  *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
  *       promotes it to protected; when protected outgrows 80% of main, the oldest sampled
@@ -40,10 +50,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Hill climbing: every {@code 10 x capacity} reads, compare the period's hit ratio with the
  *       previous one; keep moving the window share in the same direction if it improved, reverse
  *       otherwise; steps start at 6.25% of capacity and decay by 2% per period, and restart when
- *       the hit ratio jumps by more than 5 points (constants from [2] as used by Caffeine). When a
- *       step shrinks the window, the entries it then holds beyond its share (less one contest's
- *       candidate) are its <em>surplus</em>: they move to probation without a contest, as Caffeine
- *       moves them.</li>
+ *       the hit ratio jumps by more than 5 points (constants from [2] as used by Caffeine). Two
+ *       rules of our own keep the climber from following the workload instead of the window:
+ *       <ul>
+ *         <li>a <em>dead band</em>: a change of less than one point is no evidence either way, so
+ *             the window holds (the step still decays). A workload's own phases move the hit ratio
+ *             of consecutive periods by about that much;</li>
+ *         <li>a <em>recency guard</em>: the window does not grow in a period in which none of the
+ *             candidates leaving it had been read while in it. A window nobody re-reads adds
+ *             nothing, however the hit ratio moved; without the guard, the hit ratio's rise while a
+ *             loop warms up read as "growing helps" and the window grew to half the cache, where a
+ *             loop misses almost always.</li>
+ *       </ul>
+ *       When a step shrinks the window, the entries it then holds beyond its share (less one
+ *       contest's candidate) are its <em>surplus</em>: they move to probation without a contest, as
+ *       Caffeine moves them.</li>
  *   <li>Concurrency: writers evict at the same time, each for its own insert. A window over its share
  *       by up to one entry per processor is therefore not surplus: each of those candidates must
  *       beat a victim, or concurrent inserts would slip into main uncontested. A candidate whose
@@ -75,10 +96,12 @@ final class WTinyLfu implements EvictionPolicy {
     static final double STEP_DECAY = 0.98;
     static final double RESTART_THRESHOLD = 0.05;
     static final double MAX_WINDOW = 0.80;
+    /** A period's hit ratio must move by at least this for the climber to move the window. */
+    static final double DEAD_BAND = 0.01;
 
     /** Most counters per sketch row: 2^22 x 4 rows x 4 bits = 8 MiB of heap at most. */
     static final long MAX_SKETCH_WIDTH = 1L << 22;
-    /** Most window handles queued: 2^16 x 24 bytes = 1.5 MiB of heap at most. */
+    /** Most records per queue (window, probation): 2^16 x 28 bytes, 1.75 MiB of heap each at most. */
     static final int MAX_QUEUE = 1 << 16;
 
     private final int samples;
@@ -86,6 +109,8 @@ final class WTinyLfu implements EvictionPolicy {
     /** Created at the first eviction: a Larder that never fills pays nothing for the policy. */
     private volatile FrequencySketch sketch;
     private volatile WindowQueue queue;
+    /** Arrivals in probation, eldest first (see the class comment); created with {@link #queue}. */
+    private volatile WindowQueue probationQueue;
     private final AtomicLong windowCount = new AtomicLong();
     private final AtomicLong probationCount = new AtomicLong();
     private final AtomicLong protectedCount = new AtomicLong();
@@ -97,6 +122,9 @@ final class WTinyLfu implements EvictionPolicy {
     private long periodStartHits;
     private long periodStartMisses;
     private final AtomicLong evictCalls = new AtomicLong();
+    /** Candidates that had been read while in the window (their access word changed since queued). */
+    private final AtomicLong windowReadCandidates = new AtomicLong();
+    private long periodStartWindowReads;
     /** Window entries the climber's last shrink left over, still to move to probation uncontested. */
     private final AtomicLong windowSurplus = new AtomicLong();
     /** Set at the first eviction and never cleared (read on every insert: it must not be a line writers share). */
@@ -156,6 +184,10 @@ final class WTinyLfu implements EvictionPolicy {
         final long width = Math.min(expected, MAX_SKETCH_WIDTH);
         sketch = seeded ? new FrequencySketch(width, mix64(sketchSeed), mix64(sketchSeed + 1)) : new FrequencySketch(width);
         final long q = Math.min(MAX_QUEUE, Math.max(256, Long.highestOneBit(Math.max(1, expected / 4) - 1) << 1));
+        // probation holds up to all of main (while filling up), and records of entries that left it
+        // stay queued until they reach the head: twice the capacity, rounded up to a power of two
+        final long pq = Math.min(MAX_QUEUE, Long.highestOneBit(Math.max(1, expected) - 1) << 2);
+        probationQueue = new WindowQueue((int) pq);
         queue = new WindowQueue((int) q);
     }
 
@@ -277,25 +309,50 @@ final class WTinyLfu implements EvictionPolicy {
         if (c != null) {
             c.incrementAndGet();
         }
-        if (region == WINDOW) {
-            enqueueWindow(handle, keyHash);
-        }
+        enqueue(handle, access, keyHash);
     }
 
-    /** Records a window entry's arrival in the window queue. */
-    private void enqueueWindow(final long handle, final long keyHash) {
-        final WindowQueue q = queue;
+    /** Records an entry's arrival in the window or in probation in that region's queue. */
+    private void enqueue(final long handle, final int access, final long keyHash) {
+        final int region = region(access);
+        final WindowQueue q = region == WINDOW ? queue : region == PROBATION ? probationQueue : null;
         if (q != null) {
-            while (!q.offer(handle, keyHash)) {
+            while (!q.offer(handle, keyHash, access)) {
                 // full of records (many may be stale): drop the oldest; if its entry is still in the
-                // window it is found later by sampling instead (see evict)
+                // region it is found later by sampling instead (see evict and sampleMainVictim)
                 q.poll(DROPPED.get());
             }
         }
     }
 
-    private static final ThreadLocal<long[]> DROPPED = ThreadLocal.withInitial(() -> new long[2]);
-    private static final ThreadLocal<long[]> RECORD = ThreadLocal.withInitial(() -> new long[2]);
+    private static final ThreadLocal<long[]> DROPPED = ThreadLocal.withInitial(() -> new long[3]);
+    private static final ThreadLocal<long[]> RECORD = ThreadLocal.withInitial(() -> new long[3]);
+    private static final ThreadLocal<long[]> ELDEST = ThreadLocal.withInitial(() -> new long[3]);
+
+    /** Stale records a victim search drops from the probation queue's head at most (bounds the work). */
+    static final int STALE_SKIP = 64;
+
+    /**
+     * Finds probation's eldest entry: the probation queue's head, once records of entries that left
+     * probation or changed since they were queued are dropped.
+     *
+     * @param out out[0] = the entry's handle
+     * @return its access word, or -1 if the queue has no live record at its head
+     */
+    private int eldestProbation(final Population p, final long[] out) {
+        final WindowQueue q = probationQueue;
+        if (q == null) {
+            return -1;
+        }
+        for (int k = 0; k < STALE_SKIP && q.peek(out); k++) {
+            final int access = p.accessOf(out[0]);
+            if (access == (int) out[2] && region(access) == PROBATION && p.keyHashOf(out[0]) == out[1]) {
+                return access;
+            }
+            q.poll(DROPPED.get()); // it left probation, or was read, replaced or re-queued since
+        }
+        return -1;
+    }
 
     @Override
     public void onReplaced(final int oldAccess, final long handle, final int access, final long keyHash) {
@@ -305,10 +362,8 @@ final class WTinyLfu implements EvictionPolicy {
             onUnlinked(oldAccess);
             return;
         }
-        // same region: the counts do not change; only the window's queue must learn the new handle
-        if (region == WINDOW) {
-            enqueueWindow(handle, keyHash);
-        }
+        // same region: the counts do not change; only the region's queue must learn the new handle
+        enqueue(handle, access, keyHash);
     }
 
     @Override
@@ -379,6 +434,9 @@ final class WTinyLfu implements EvictionPolicy {
                 final int access = p.accessOf(candidate);
                 if (access < 0 || region(access) != WINDOW || p.keyHashOf(candidate) != rec[1]) {
                     continue; // left or changed since it was queued
+                }
+                if (access != (int) rec[2]) {
+                    windowReadCandidates.incrementAndGet(); // read while in the window (see climb)
                 }
                 final long over = windowCount.get() - windowMax;
                 final boolean fromSurplus = over > 1 && takeSurplus();
@@ -464,6 +522,7 @@ final class WTinyLfu implements EvictionPolicy {
         final int to = word(PROBATION, tick);
         if (p.casAccess(handle, access, to)) {
             onTransition(access, to);
+            enqueue(handle, to, p.keyHashOf(handle));
             return true;
         }
         return false;
@@ -472,12 +531,13 @@ final class WTinyLfu implements EvictionPolicy {
     /**
      * Samples main-region entries.
      *
-     * @return the index in {@code c} of the victim: the oldest probation entry, else the oldest
-     *         protected one; -1 if the sample held no main entry
+     * @return the index in {@code c} of the victim: probation's eldest entry (the probation queue's
+     *         head, or a sampled probation entry if one is older), else the oldest sampled protected
+     *         one; -1 if neither was found
      */
     private int sampleMainVictim(final Population p, final Candidates c, final long tick) {
         c.count = 0;
-        p.sample(c, Math.min(samples * 4, c.handles.length));
+        p.sample(c, Math.min(samples * 4, c.handles.length - 1)); // one place left for the eldest
         int bestProbation = -1;
         long probationAge = -1;
         int bestProtected = -1;
@@ -496,6 +556,11 @@ final class WTinyLfu implements EvictionPolicy {
                 bestProtected = k;
             }
         }
+        final long[] eldest = ELDEST.get();
+        final int eldestAccess = eldestProbation(p, eldest);
+        if (eldestAccess >= 0 && age(eldestAccess, tick) >= probationAge && c.add(eldest[0], eldestAccess, -1)) {
+            bestProbation = c.count - 1;
+        }
         final long main = probationCount.get() + protectedCount.get();
         if (bestProtected >= 0 && protectedCount.get() > main * PROTECTED_SHARE) {
             // protected outgrew its share: demote its oldest sampled entry
@@ -503,6 +568,7 @@ final class WTinyLfu implements EvictionPolicy {
             final int to = word(PROBATION, tick);
             if (p.casAccess(c.handles[bestProtected], a, to)) {
                 onTransition(a, to);
+                enqueue(c.handles[bestProtected], to, p.keyHashOf(c.handles[bestProtected]));
                 if (bestProbation < 0) {
                     c.access[bestProtected] = to;
                     return bestProtected;
@@ -586,14 +652,25 @@ final class WTinyLfu implements EvictionPolicy {
         final double hitRatio = (double) (hits - periodStartHits) / requests;
         periodStartHits = hits;
         periodStartMisses = misses;
-        if (previousHitRatio >= 0) {
-            final double change = hitRatio - previousHitRatio;
+        final long windowReads = windowReadCandidates.get();
+        final boolean windowRead = windowReads != periodStartWindowReads;
+        periodStartWindowReads = windowReads;
+        final double previous = previousHitRatio;
+        previousHitRatio = hitRatio;
+        if (previous >= 0) { // after the first period, which only takes a first step
+            final double change = hitRatio - previous;
+            if (Math.abs(change) < DEAD_BAND) {
+                stepSize *= STEP_DECAY; // no evidence either way: hold (see the class comment)
+                return;
+            }
             // keep going the way that helped, turn round when it hurt
             final double direction = change >= 0 ? Math.signum(stepSize) : -Math.signum(stepSize);
             final double magnitude = Math.abs(change) >= RESTART_THRESHOLD ? STEP : Math.abs(stepSize) * STEP_DECAY;
             stepSize = direction * magnitude;
         }
-        previousHitRatio = hitRatio;
+        if (stepSize > 0 && !windowRead) {
+            return; // nobody re-read the window: growing it cannot help (see the class comment)
+        }
         resizeWindow(p, windowShare + stepSize);
     }
 
