@@ -641,8 +641,8 @@ final class WTinyLfu implements EvictionPolicy {
         return windowSurplus.get();
     }
 
-    /** Hill climbing on the hit ratio of the last period. */
-    private synchronized void climb(final Population p) {
+    /** Hill climbing on the hit ratio of the last period (package-private for tests). */
+    synchronized void climb(final Population p) {
         final long hits = p.hits();
         final long misses = p.misses();
         final long requests = (hits - periodStartHits) + (misses - periodStartMisses);

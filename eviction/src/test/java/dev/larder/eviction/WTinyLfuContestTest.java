@@ -25,6 +25,10 @@ class WTinyLfuContestTest {
         /** Handles whose next eviction fails, as if another writer had just taken them. */
         final java.util.Set<Long> takenByOthers = new java.util.HashSet<>();
         int evictions;
+        /** Whether samples return the last {@code max} entries instead of the first. */
+        boolean sampleFromEnd;
+        long hits;
+        long misses;
 
         ListPopulation(final WTinyLfu policy) {
             this.policy = policy;
@@ -38,7 +42,11 @@ class WTinyLfuContestTest {
 
         @Override
         public void sample(final Candidates out, final int max) {
-            for (final Map.Entry<Long, int[]> e : access.entrySet()) {
+            final java.util.List<Map.Entry<Long, int[]>> entries = new java.util.ArrayList<>(access.entrySet());
+            if (sampleFromEnd) {
+                java.util.Collections.reverse(entries);
+            }
+            for (final Map.Entry<Long, int[]> e : entries) {
                 if (!out.add(e.getKey(), e.getValue()[0], -1) || out.count == max) {
                     return;
                 }
@@ -87,12 +95,12 @@ class WTinyLfuContestTest {
 
         @Override
         public long hits() {
-            return 0;
+            return hits;
         }
 
         @Override
         public long misses() {
-            return 0;
+            return misses;
         }
 
         @Override
@@ -206,5 +214,118 @@ class WTinyLfuContestTest {
         assertThat(WTinyLfu.age(older, TICK)).isEqualTo(50);
         final EvictionPolicy policy = EvictionPolicies.wTinyLfu();
         assertThat(policy.score(later, -1, TICK)).isLessThan(policy.score(older, -1, TICK));
+    }
+    /**
+     * 200 probation entries, handles 1-200 in order of arrival, all with the same stamp; samples
+     * return the youngest arrivals only. A candidate seen 3 times beats only a victim never seen.
+     */
+    private static ListPopulation probationInArrivalOrder(final long coldHandle) {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(1_024);
+        final ListPopulation p = new ListPopulation(policy);
+        p.sampleFromEnd = true;
+        for (long h = 1; h <= 200; h++) {
+            for (int i = 0; h != coldHandle && i < 12; i++) {
+                policy.onAccess(0, h * 7_919, TICK);
+            }
+            p.add(h, word(WTinyLfu.PROBATION), h * 7_919);
+        }
+        for (long h = 10_000; h < 10_004; h++) {
+            for (int i = 0; i < 3; i++) {
+                policy.onAccess(0, h * 7_919, TICK);
+            }
+            p.add(h, word(WTinyLfu.WINDOW), h * 7_919);
+        }
+        return p;
+    }
+
+    @Test
+    void theVictimIsProbationsEldestArrivalEvenWhenNoSampleHoldsIt() {
+        final ListPopulation p = probationInArrivalOrder(1);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        assertThat(p.accessOf(1)).as("the eldest, never seen, lost to the candidate").isEqualTo(-1);
+        assertThat(p.evictions).isEqualTo(1);
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).as("the candidate moved to probation").isEqualTo(3);
+        // the next eldest is warm: the next candidate meets it and loses
+        p.add(10_100, word(WTinyLfu.WINDOW), 10_100 * 7_919L);
+        assertThat(p.policy.evict(p, TICK)).isTrue();
+        assertThat(p.accessOf(2)).as("entry 2 repelled the candidate").isNotEqualTo(-1);
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(3);
+    }
+
+    @Test
+    void anEntryThatLeftProbationSinceItArrivedIsSkippedNotChosen() {
+        final ListPopulation p = probationInArrivalOrder(2);
+        // entry 1 was read: promoted, it is no longer probation's eldest
+        final int promoted = p.policy.onAccessDeferred(p.accessOf(1), 7_919, TICK + 1);
+        assertThat(p.casAccess(1, p.accessOf(1), promoted)).isTrue();
+        p.policy.onTransition(word(WTinyLfu.PROBATION), promoted);
+        assertThat(p.policy.evict(p, TICK + 1)).isTrue();
+        assertThat(p.accessOf(1)).as("the promoted entry stays").isEqualTo(promoted);
+        assertThat(p.accessOf(2)).as("the eldest left in probation, never seen, lost").isEqualTo(-1);
+    }
+
+    /**
+     * Adds a window entry ({@code first}), read since it was queued if {@code firstRead}, and evicts,
+     * adding cold window entries after it (handles from {@code first + 1}) whenever the window is
+     * down to its share, until it has left the window as a candidate.
+     */
+    private static void windowEntriesLeave(final ListPopulation p, final long first, final boolean firstRead) {
+        p.add(first, word(WTinyLfu.WINDOW), first * 7_919);
+        if (firstRead) {
+            final int stamped = (WTinyLfu.WINDOW << WTinyLfu.REGION_SHIFT) | (int) (TICK + 5);
+            assertThat(p.casAccess(first, word(WTinyLfu.WINDOW), stamped)).isTrue();
+        }
+        final long share = Math.max(1, (long) (ListPopulation.REPORTED_SIZE * p.policy.windowShare()));
+        long next = first + 1;
+        for (int i = 0; i < 200 && p.accessOf(first) != -1 && WTinyLfu.region(p.accessOf(first)) == WTinyLfu.WINDOW; i++) {
+            while (p.inRegion(WTinyLfu.WINDOW) <= share) {
+                p.add(next, word(WTinyLfu.WINDOW), next * 7_919);
+                next++;
+            }
+            assertThat(p.policy.evict(p, TICK + 5)).isTrue();
+        }
+        assertThat(p.accessOf(first) == -1 || WTinyLfu.region(p.accessOf(first)) != WTinyLfu.WINDOW).isTrue();
+    }
+
+    @Test
+    void aWindowNobodyReadsNeverGrowsWhileARereadOneDoes() {
+        final ListPopulation p = population(12, 0, 1);
+        final double initial = p.policy.windowShare();
+        windowEntriesLeave(p, 10_000, false);
+        p.misses = 2_000; // one period: 10 x 200 requests
+        p.policy.climb(p);
+        assertThat(p.policy.windowShare()).as("no candidate had been read in the window").isEqualTo(initial);
+        windowEntriesLeave(p, 11_000, false);
+        p.hits = 1_000;
+        p.misses = 3_000; // hit ratio 0% -> 50%: "growing helped" would grow it
+        p.policy.climb(p);
+        assertThat(p.policy.windowShare()).isEqualTo(initial);
+        windowEntriesLeave(p, 12_000, true);
+        p.hits = 2_500;
+        p.misses = 3_500; // 75%: better again, and a candidate had been read
+        p.policy.climb(p);
+        assertThat(p.policy.windowShare()).as("a re-read window grows").isGreaterThan(initial);
+    }
+
+    @Test
+    void aHitRatioChangeUnderOnePointHoldsTheWindow() {
+        final ListPopulation p = population(12, 0, 1);
+        windowEntriesLeave(p, 10_000, true);
+        p.hits = 1_000;
+        p.misses = 1_000;
+        p.policy.climb(p); // first period (50%): a first step up
+        final double afterFirst = p.policy.windowShare();
+        assertThat(afterFirst).isGreaterThan(WTinyLfu.INITIAL_WINDOW);
+        windowEntriesLeave(p, 11_000, true);
+        p.hits += 1_010;
+        p.misses += 990; // 50.5%: half a point, inside the dead band
+        p.policy.climb(p);
+        assertThat(p.policy.windowShare()).isEqualTo(afterFirst);
+        windowEntriesLeave(p, 12_000, true);
+        p.hits += 900;
+        p.misses += 1_100; // 45%: five and a half points worse: turn round
+        p.policy.climb(p);
+        assertThat(p.policy.windowShare()).isLessThan(afterFirst);
     }
 }

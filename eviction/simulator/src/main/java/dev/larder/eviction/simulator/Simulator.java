@@ -44,7 +44,9 @@ import java.util.stream.Stream;
  *       --runs K          replay each randomised configuration K times and print the mean with
  *                         the range [low-high] (default 1). Pure replays of run r use seed + r
  *                         for the model's sampling and for w-tinylfu's own random choices, so
- *                         they repeat exactly; in-store replays and Caffeine are not seeded
+ *                         they repeat exactly. In-store replays of run r give w-tinylfu the same
+ *                         seed (the store's own sampling and the threads' timing still vary), so
+ *                         pure and in-store rows compare like with like; Caffeine is not seeded
  *       --store-budget B  the in-store Larder's maxMemory in bytes (default 256 MiB, never binding)
  * </pre>
  *
@@ -268,7 +270,7 @@ public final class Simulator {
                 final Result[] store = new Result[caps.length];
                 for (int i = 0; i < caps.length; i++) {
                     final int c = caps[i];
-                    store[i] = repeat(options.runs, r -> Replays.inStore(policy, trace, c, 1, options.storeBudget));
+                    store[i] = repeat(options.runs, r -> Replays.inStore(() -> seeded(p, options.seed + r), trace, c, 1, options.storeBudget));
                 }
                 rows.add(new Row(p + " (in-store)", store));
             }
@@ -276,7 +278,7 @@ public final class Simulator {
                 final Result[] two = new Result[caps.length];
                 for (int i = 0; i < caps.length; i++) {
                     final int c = caps[i];
-                    two[i] = repeat(options.runs, r -> Replays.inStore(policy, trace, c, 2, options.storeBudget));
+                    two[i] = repeat(options.runs, r -> Replays.inStore(() -> seeded(p, options.seed + r), trace, c, 2, options.storeBudget));
                 }
                 rows.add(new Row(p + " (in-store, 2 threads)", two));
             }
@@ -460,7 +462,7 @@ public final class Simulator {
         out.println("Pure: the policy alone on a count-bounded model, one tick per access. In-store: a real Larder with "
             + String.format(Locale.ROOT, "maxEntries(N), a %,d-byte budget%s, ", options.storeBudget,
                 options.storeBudget == Replays.STORE_BUDGET ? " (never binding)" : "")
-            + "a fake clock advancing 16 ms (one tick) per access; "
+            + "a fake clock advancing 16 ms (one tick) per access, w-tinylfu seeded as in the pure run of the same number; "
             + "2 threads: one replays the even positions, the other the odd ones, sharing the clock, neither more than " + Replays.MAX_DRIFT + " positions ahead of the other.");
         out.println();
         final List<TraceReport> reports = new ArrayList<>();
