@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       its head, skipping records whose entry has left or changed since, is the eldest entry. It
  *       stays the victim until a candidate beats it, so each newcomer meets the entry that
  *       repelled the last one. Where probation outgrows the queue (caches of more than a few
- *       hundred thousand entries), records are dropped oldest first, and {@code 4 x samples} random
- *       entries are sampled too, as Redis's LRU samples: the least recently used probation entry
- *       among them is the victim if it is older than the queue's head. If none is on probation,
+ *       hundred thousand entries), the newest arrivals go unrecorded until records leave, and
+ *       {@code 4 x samples} random entries are sampled too, as Redis's LRU samples: the least
+ *       recently used probation entry among them is the victim if it is older than the queue's
+ *       head. If none is on probation,
  *       the least recently used sampled protected entry is the victim. (Before the probation queue,
  *       every contest met a freshly sampled victim, often a rarely seen entry, and candidates won
  *       about four times as often as against exact lists.)</li>
@@ -247,6 +248,10 @@ final class WTinyLfu implements EvictionPolicy {
         return word(WINDOW, tick);
     }
 
+    /**
+     * A write to a key already held counts as a read of it, as in Caffeine: a probation entry is
+     * promoted to protected (so an overwrite never re-queues it in probation), other regions stay.
+     */
     @Override
     public int onUpdate(final int previousAccess, final long keyHash, final long tick) {
         final FrequencySketch f = sketch;
@@ -254,7 +259,7 @@ final class WTinyLfu implements EvictionPolicy {
             f.increment(keyHash);
         }
         final int region = region(previousAccess);
-        return word(region == 0 ? PROBATION : region, tick);
+        return word(region == 0 ? PROBATION : region == PROBATION ? PROTECTED : region, tick);
     }
 
     @Override
@@ -312,15 +317,26 @@ final class WTinyLfu implements EvictionPolicy {
         enqueue(handle, access, keyHash);
     }
 
-    /** Records an entry's arrival in the window or in probation in that region's queue. */
+    /**
+     * Records an entry's arrival in the window or in probation in that region's queue. A full window
+     * queue drops its oldest record (its entry, if still in the window, is found by sampling: see
+     * evict); a full probation queue keeps its records and this arrival goes unrecorded: the queue
+     * serves the eldest entries, the victims, and a young one left out is found by sampling when it
+     * is old (see sampleMainVictim). Stale records leave the probation queue as victims are sought.
+     */
     private void enqueue(final long handle, final int access, final long keyHash) {
         final int region = region(access);
-        final WindowQueue q = region == WINDOW ? queue : region == PROBATION ? probationQueue : null;
-        if (q != null) {
-            while (!q.offer(handle, keyHash, access)) {
-                // full of records (many may be stale): drop the oldest; if its entry is still in the
-                // region it is found later by sampling instead (see evict and sampleMainVictim)
-                q.poll(DROPPED.get());
+        if (region == WINDOW) {
+            final WindowQueue q = queue;
+            if (q != null) {
+                while (!q.offer(handle, keyHash, access)) {
+                    q.poll(DROPPED.get());
+                }
+            }
+        } else if (region == PROBATION) {
+            final WindowQueue q = probationQueue;
+            if (q != null) {
+                q.offer(handle, keyHash, access);
             }
         }
     }
@@ -447,7 +463,7 @@ final class WTinyLfu implements EvictionPolicy {
                     // entry per concurrent writer is not surplus: each of those writers inserted a
                     // candidate that must beat a victim, or concurrent inserts would slip into main
                     // uncontested.
-                    if (!moveToProbation(p, candidate, access, tick) && fromSurplus) {
+                    if (!moveToProbation(p, candidate, access, rec[1], tick) && fromSurplus) {
                         windowSurplus.incrementAndGet(); // it stayed in the window: still surplus
                     }
                     continue;
@@ -488,7 +504,7 @@ final class WTinyLfu implements EvictionPolicy {
             if (victim < 0) {
                 if (probationCount.get() + protectedCount.get() <= 0) {
                     // main is empty: the candidate simply moves to probation
-                    moveToProbation(p, candidate, candidateAccess, tick);
+                    moveToProbation(p, candidate, candidateAccess, candidateHash, tick);
                     return true;
                 }
                 break; // the sample missed main: the candidate loses by default
@@ -502,7 +518,7 @@ final class WTinyLfu implements EvictionPolicy {
                 break;
             }
             if (p.evict(victimHandle)) {
-                moveToProbation(p, candidate, candidateAccess, tick);
+                moveToProbation(p, candidate, candidateAccess, candidateHash, tick);
                 return true;
             }
             // the victim was read, replaced or evicted by another writer since it was sampled: the
@@ -518,11 +534,12 @@ final class WTinyLfu implements EvictionPolicy {
      *
      * @return whether it moved (false if the entry changed or left meanwhile)
      */
-    private boolean moveToProbation(final Population p, final long handle, final int access, final long tick) {
+    private boolean moveToProbation(final Population p, final long handle, final int access, final long keyHash,
+                                    final long tick) {
         final int to = word(PROBATION, tick);
         if (p.casAccess(handle, access, to)) {
             onTransition(access, to);
-            enqueue(handle, to, p.keyHashOf(handle));
+            enqueue(handle, to, keyHash);
             return true;
         }
         return false;

@@ -90,6 +90,20 @@ class WTinyLfuTest {
     }
 
     @Test
+    void anOverwriteOfAProbationEntryPromotesItAsAReadWould() {
+        final WTinyLfu policy = configured();
+        final int probationWord = WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT;
+        policy.onLinked(100, probationWord, 7);
+        final int written = policy.onUpdate(probationWord, 7, 9);
+        assertThat(WTinyLfu.region(written)).isEqualTo(WTinyLfu.PROTECTED);
+        policy.onReplaced(probationWord, 101, written, 7);
+        assertThat(policy.regionCount(WTinyLfu.PROBATION)).isZero();
+        assertThat(policy.regionCount(WTinyLfu.PROTECTED)).isEqualTo(1);
+        final int windowWord = WTinyLfu.WINDOW << WTinyLfu.REGION_SHIFT;
+        assertThat(WTinyLfu.region(policy.onUpdate(windowWord, 8, 9))).as("the window keeps its own").isEqualTo(WTinyLfu.WINDOW);
+    }
+
+    @Test
     void anOverwriteAcrossRegionsMovesOneCount() {
         final WTinyLfu policy = configured();
         final int probationWord = WTinyLfu.PROBATION << WTinyLfu.REGION_SHIFT;
