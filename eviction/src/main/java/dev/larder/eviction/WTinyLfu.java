@@ -445,6 +445,7 @@ final class WTinyLfu implements EvictionPolicy {
         }
         if (inWindow > windowMax) {
             final long[] rec = RECORD.get();
+            int moved = 0;
             while (queue.poll(rec)) {
                 final long candidate = rec[0];
                 final int access = p.accessOf(candidate);
@@ -455,8 +456,9 @@ final class WTinyLfu implements EvictionPolicy {
                     windowReadCandidates.incrementAndGet(); // read while in the window (see climb)
                 }
                 final long over = windowCount.get() - windowMax;
-                final boolean fromSurplus = over > 1 && takeSurplus();
-                if (fromSurplus || over > 1 + CONCURRENT_INSERTS) {
+                final boolean mayMove = moved < MAX_MOVES;
+                final boolean fromSurplus = mayMove && over > 1 && takeSurplus();
+                if (fromSurplus || (mayMove && over > 1 + CONCURRENT_INSERTS)) {
                     // surplus: what the climber's last shrink left over, or a window well over its
                     // share (a cache that holds fewer, larger entries now). It moves to probation
                     // without a contest, as Caffeine moves it. A window over its share by up to one
@@ -466,8 +468,11 @@ final class WTinyLfu implements EvictionPolicy {
                     if (!moveToProbation(p, candidate, access, rec[1], tick) && fromSurplus) {
                         windowSurplus.incrementAndGet(); // it stayed in the window: still surplus
                     }
+                    moved++;
                     continue;
                 }
+                // past MAX_MOVES the rest waits for the next calls (which each move as many), and
+                // this candidate contests: one writer's eviction stays bounded
                 return admitOrReject(p, candidate, access, rec[1], tick);
             }
             // no queued candidate although the window is over its share: take the oldest sampled one
@@ -492,6 +497,14 @@ final class WTinyLfu implements EvictionPolicy {
      * processor (a writer preempted between the two is rare and costs at most one uncontested move).
      */
     static final int CONCURRENT_INSERTS = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * Window entries one eviction moves to probation uncontested at most (a climber's shrink, or a
+     * window far over its share): the rest move in the next evictions, so no writer pays for a
+     * whole shrink (up to half the window queue, 32,768 entries) at once. Caffeine bounds its
+     * transfers by the same number (its {@code QUEUE_TRANSFER_THRESHOLD}).
+     */
+    static final int MAX_MOVES = 1_000;
 
     /** Contests a candidate may hold when its victims keep leaving before it can take their place. */
     static final int CONTESTS = 4;

@@ -192,6 +192,33 @@ class WTinyLfuContestTest {
     }
 
     @Test
+    void oneEvictionMovesAtMostMaxMovesAndTheNextOnesMoveTheRest() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        policy.configure(100_000); // a window queue of 32,768 records: all 2,600 below stay queued
+        final ListPopulation p = new ListPopulation(policy);
+        for (long h = 1; h <= 200; h++) {
+            for (int i = 0; i < 12; i++) {
+                policy.onAccess(0, h * 7_919, TICK);
+            }
+            p.add(h, word(WTinyLfu.PROBATION), h * 7_919);
+        }
+        final int windowEntries = 2_600; // the share is 2 of a reported 200: 2,598 over
+        for (long h = 10_000; h < 10_000 + windowEntries; h++) {
+            p.add(h, word(WTinyLfu.WINDOW), h * 7_919);
+        }
+        assertThat(policy.evict(p, TICK)).isTrue();
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(200 + WTinyLfu.MAX_MOVES);
+        assertThat(p.evictions).as("the next candidate contested and lost").isEqualTo(1);
+        assertThat(policy.evict(p, TICK)).isTrue();
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(200 + 2 * WTinyLfu.MAX_MOVES);
+        assertThat(policy.evict(p, TICK)).isTrue();
+        // the last call moved what was left beyond share + 1 + CONCURRENT_INSERTS
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(2 + WTinyLfu.CONCURRENT_INSERTS);
+        assertThat(p.evictions).isEqualTo(3);
+        assertThat(policy.regionCount(WTinyLfu.PROBATION)).isEqualTo(p.inRegion(WTinyLfu.PROBATION));
+    }
+
+    @Test
     void aCandidateWhoseVictimLeftMeanwhileMeetsAnotherVictimInsteadOfEnteringFree() {
         // hot candidate, cold main: the candidate wins; its first victim is taken by another writer
         final ListPopulation p = population(0, 3, 8);
