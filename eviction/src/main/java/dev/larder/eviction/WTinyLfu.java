@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>An entry's region is two bits of its access word ({@code WINDOW}, {@code PROBATION},
  *       {@code PROTECTED}); the other 22 bits are the tick of its last access. Region sizes are
  *       counters updated on every transition.</li>
- *   <li>The window keeps its arrival order in a bounded lock-free queue of handles: when the window
- *       is over its share, its oldest entry is the <em>candidate</em>.</li>
+ *   <li>The window keeps its arrival order in a bounded lock-free queue of records (handle, key
+ *       hash, access word when queued): when the window is over its share, its oldest entry is the
+ *       <em>candidate</em>.</li>
  *   <li>The main region's <em>victim</em> is probation's eldest entry, as in Caffeine, where
  *       probation is a FIFO in effect: entries join it at one end (admitted from the window, or
  *       demoted from protected) and leave it when read (promoted), evicted or replaced. A second
@@ -36,14 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       hundred thousand entries), the newest arrivals go unrecorded until records leave, and
  *       {@code 4 x samples} random entries are sampled too, as Redis's LRU samples: the least
  *       recently used probation entry among them is the victim if it is older than the queue's
- *       head. If none is on probation,
- *       the least recently used sampled protected entry is the victim. (Before the probation queue,
+ *       head. If none is on probation, the least recently used sampled protected entry is the
+ *       victim. (Before the probation queue,
  *       every contest met a freshly sampled victim, often a rarely seen entry, and candidates won
  *       about four times as often as against exact lists.)</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
- *       candidate more frequent; otherwise the candidate leaves. A read of a probation entry
- *       promotes it to protected; when protected outgrows 80% of main, the oldest sampled
- *       protected entry is demoted.</li>
+ *       candidate more frequent; otherwise the candidate leaves. A read (or an overwrite) of a
+ *       probation entry promotes it to protected; when protected outgrows 80% of main, the oldest
+ *       sampled protected entry is demoted.</li>
  *   <li>Hash flooding: the sketch's seeds are random per instance (unless the policy was built with
  *       a seed, for reproducible simulations), and a candidate that loses but
  *       is warm (estimate above {@link #WARM}) is still admitted 1 time in 128, so an attacker who
@@ -65,7 +66,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       </ul>
  *       When a step shrinks the window, the entries it then holds beyond its share (less one
  *       contest's candidate) are its <em>surplus</em>: they move to probation without a contest, as
- *       Caffeine moves them.</li>
+ *       Caffeine moves them, at most {@link #MAX_MOVES} per eviction.</li>
  *   <li>Concurrency: writers evict at the same time, each for its own insert. A window over its share
  *       by up to one entry per processor is therefore not surplus: each of those candidates must
  *       beat a victim, or concurrent inserts would slip into main uncontested. A candidate whose
