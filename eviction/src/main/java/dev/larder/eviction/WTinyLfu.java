@@ -366,7 +366,10 @@ final class WTinyLfu implements EvictionPolicy {
             if (access == (int) out[2] && region(access) == PROBATION && p.keyHashOf(out[0]) == out[1]) {
                 return access;
             }
-            q.poll(DROPPED.get()); // it left probation, or was read, replaced or re-queued since
+            // it left probation, or was read, replaced or re-queued since. If another evicting
+            // thread dropped it first, this poll takes the next record instead: that entry goes
+            // unrecorded and is left to sampling, as an arrival at a full queue is
+            q.poll(DROPPED.get());
         }
         return -1;
     }

@@ -258,40 +258,22 @@ public final class Simulator {
     static TraceReport simulate(final String name, final long[] trace, final int[] caps, final Options options) {
         final int distinct = TraceReader.distinct(trace);
         final List<Row> rows = new ArrayList<>();
+        final int runs = options.runs;
+        final long seed = options.seed;
         for (final String p : options.policies) {
-            final Supplier<EvictionPolicy> policy = policy(p);
-            final Result[] pure = new Result[caps.length];
-            for (int i = 0; i < caps.length; i++) {
-                final int c = caps[i];
-                pure[i] = repeat(options.runs, r -> Replays.pure(seeded(p, options.seed + r), trace, c, options.seed + r));
-            }
-            rows.add(new Row(p + " (pure)", pure));
+            rows.add(new Row(p + " (pure)", cells(caps, runs, (c, r) -> Replays.pure(seeded(p, seed + r), trace, c, seed + r))));
             if (options.store) {
-                final Result[] store = new Result[caps.length];
-                for (int i = 0; i < caps.length; i++) {
-                    final int c = caps[i];
-                    store[i] = repeat(options.runs, r -> Replays.inStore(() -> seeded(p, options.seed + r), trace, c, 1, options.storeBudget));
-                }
-                rows.add(new Row(p + " (in-store)", store));
+                rows.add(new Row(p + " (in-store)", cells(caps, runs,
+                    (c, r) -> Replays.inStore(() -> seeded(p, seed + r), trace, c, 1, options.storeBudget))));
             }
             if (options.twoThreads.contains(p)) {
-                final Result[] two = new Result[caps.length];
-                for (int i = 0; i < caps.length; i++) {
-                    final int c = caps[i];
-                    two[i] = repeat(options.runs, r -> Replays.inStore(() -> seeded(p, options.seed + r), trace, c, 2, options.storeBudget));
-                }
-                rows.add(new Row(p + " (in-store, 2 threads)", two));
+                rows.add(new Row(p + " (in-store, 2 threads)", cells(caps, runs,
+                    (c, r) -> Replays.inStore(() -> seeded(p, seed + r), trace, c, 2, options.storeBudget))));
             }
         }
-        final Result[] caffeine = new Result[caps.length];
-        final Result[] lru = new Result[caps.length];
-        final Result[] reference = new Result[caps.length];
-        for (int i = 0; i < caps.length; i++) {
-            final int c = caps[i];
-            caffeine[i] = repeat(options.runs, r -> Replays.caffeine(trace, c));
-            lru[i] = Replays.exactLru(trace, c); // deterministic: once is enough
-            reference[i] = repeat(options.runs, r -> ExactWTinyLfu.replay(trace, c, options.seed + r));
-        }
+        final Result[] caffeine = cells(caps, runs, (c, r) -> Replays.caffeine(trace, c));
+        final Result[] lru = cells(caps, 1, (c, r) -> Replays.exactLru(trace, c)); // deterministic: once is enough
+        final Result[] reference = cells(caps, runs, (c, r) -> ExactWTinyLfu.replay(trace, c, seed + r));
         rows.add(new Row("caffeine", caffeine));
         rows.add(new Row("lru-exact", lru));
         // diagnostic: Caffeine's structure (exact lists, fixed 1% window) on Larder's sketch
@@ -299,13 +281,23 @@ public final class Simulator {
         return new TraceReport(name, trace.length, distinct, caps, rows);
     }
 
-    /** @return {@code runs} replays ({@code replay} gets the run's number from 0) pooled */
-    static Result repeat(final int runs, final java.util.function.IntFunction<Result> replay) {
-        final List<Result> results = new ArrayList<>(runs);
-        for (int r = 0; r < runs; r++) {
-            results.add(replay.apply(r));
+    /** One replay of a configuration at a capacity; runs are numbered from 0. */
+    @FunctionalInterface
+    interface Replay {
+        Result run(int capacity, int run);
+    }
+
+    /** @return one cell per capacity: {@code runs} replays at that capacity, pooled */
+    static Result[] cells(final int[] caps, final int runs, final Replay replay) {
+        final Result[] cells = new Result[caps.length];
+        for (int i = 0; i < caps.length; i++) {
+            final List<Result> results = new ArrayList<>(runs);
+            for (int r = 0; r < runs; r++) {
+                results.add(replay.run(caps[i], r));
+            }
+            cells[i] = Result.pool(results);
         }
-        return Result.pool(results);
+        return cells;
     }
 
     static void print(final TraceReport r, final boolean diag, final PrintStream out) {

@@ -33,11 +33,16 @@ class ResultTest {
     }
 
     @Test
-    void repeatPassesTheRunNumber() {
-        final Result r = Simulator.repeat(4, run -> Result.of(run, 10));
+    void cellsPassTheRunNumberAndTheCapacity() {
+        final Result[] cells = Simulator.cells(new int[] {10, 20}, 4, (capacity, run) -> Result.of(run, capacity));
+        assertThat(cells).hasSize(2);
+        final Result r = cells[0];
         assertThat(r.hits()).isEqualTo(0 + 1 + 2 + 3);
+        assertThat(r.accesses()).isEqualTo(40);
         assertThat(r.low()).isEqualTo(0.0);
         assertThat(r.high()).isEqualTo(30.0);
+        assertThat(cells[1].accesses()).isEqualTo(80);
+        assertThat(cells[1].high()).isEqualTo(15.0);
     }
 
     @Test
