@@ -28,6 +28,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * pages that have free slots (a Treiber stack over page ids with a versioned head). A page that
  * fills up is dropped from {@code current}; freeing a slot in it pushes it back on the stack.
  *
+ * <p><b>Spares.</b> An overwrite allocates the new entry's slot and then frees the old entry's,
+ * usually of the same class. So a freed slot is first offered as its class's <em>spare</em> for
+ * the freeing thread's stripe (one padded cell per class and stripe), and the stripe's next
+ * allocation of the class takes it back with one atomic swap. The pair then never touches the
+ * page's bitmap word, live count or the class's current page: about four fewer atomic operations
+ * per overwrite, on lines of a page the writer has not otherwise touched. A spare stays allocated
+ * in its page's bitmap and count, so it cannot be handed out twice, and it never keeps a page from
+ * the pool: a page's last live slot is not kept as a spare; a free that leaves a page with one live
+ * slot releases a spare found in it; and {@link #beginDrain} takes back the spares in the page it
+ * drains (an offer that races with it sees the DRAINING flag afterwards and withdraws).
+ *
  * <p>Pages move between classes (and to the index) only through {@link #drainPage}: the store
  * evicts every entry in a page, which then returns to the free page pool. The page state word
  * carries a DRAINING flag that allocators check after taking a bit, so no slot is handed out of a
@@ -66,6 +77,9 @@ final class SlabAllocator {
     /** Current pages per class (a power of two): more for budgets with many pages. */
     private final int stripes;
     private final AtomicLongArray partialHead; // per class [version:32][page:32]
+    /** Per class and stripe, padded: one freed slot kept for the stripe's next allocation, or -1. */
+    private final AtomicLongArray spares;
+    private static final int SPARE_PAD = 8;
     final AtomicIntegerArray classPages;
 
     SlabAllocator(final NativeMemory memory) {
@@ -126,6 +140,14 @@ final class SlabAllocator {
             partialHead.set(c, pack(NONE, 0));
         }
         this.classPages = new AtomicIntegerArray(n);
+        this.spares = new AtomicLongArray(n * stripes * SPARE_PAD);
+        for (int k = 0; k < spares.length(); k++) {
+            spares.set(k, NONE);
+        }
+    }
+
+    private int spareIndex(final int cls) {
+        return (cls * stripes + (int) (Thread.currentThread().getId() & (stripes - 1))) * SPARE_PAD;
     }
 
     private static int bitmapBytesFor(final int slots) {
@@ -165,11 +187,22 @@ final class SlabAllocator {
     }
 
     /**
-     * Allocates a slot of class {@code cls} without evicting anything.
+     * Allocates a slot of class {@code cls} without evicting anything: the calling stripe's spare
+     * of the class if there is one, else a bit of the class's current page.
      *
      * @return the slot's global offset, or -1 if the class has no free slot and no page is free
      */
     long allocate(final int cls) {
+        final int si = spareIndex(cls);
+        if (spares.get(si) >= 0) {
+            final long spare = spares.getAndSet(si, NONE);
+            if (spare >= 0) {
+                if (pageState.get(memory.pageOf(spare)) == cls) {
+                    return spare;
+                }
+                release(spare); // its page is being drained
+            }
+        }
         final AtomicInteger cur = currentFor(cls);
         for (;;) {
             int page = cur.get();
@@ -290,11 +323,31 @@ final class SlabAllocator {
     }
 
     /**
-     * Frees a slot. The caller guarantees the slot is unlinked and unpinned.
+     * Frees a slot: keeps it as the calling stripe's spare of its class when that cell is empty,
+     * else gives it back to its page. The caller guarantees the slot is unlinked and unpinned.
      *
      * @param global the slot's global offset
      */
     void free(final long global) {
+        final int page = memory.pageOf(global);
+        final int state = pageState.get(page);
+        // not the page's last live slot: a page with nothing but a spare would never be released
+        if ((state & DRAINING) == 0 && state >= 0 && pageLive.get(page) > 1) {
+            final int si = spareIndex(state);
+            if (spares.get(si) < 0 && spares.compareAndSet(si, NONE, global)) {
+                if (pageState.get(page) == state) {
+                    return; // kept as the spare
+                }
+                if (!spares.compareAndSet(si, global, NONE)) {
+                    return; // a drain began meanwhile, took it and released it
+                }
+            }
+        }
+        release(global);
+    }
+
+    /** Frees a slot into its page's bitmap. */
+    private void release(final long global) {
         final int page = memory.pageOf(global);
         final int state = pageState.get(page);
         final int cls = state & CLASS_MASK;
@@ -303,10 +356,13 @@ final class SlabAllocator {
         final UnsafeBuffer buf = memory.buffer(start);
         clearBit(buf, NativeMemory.offset(start) + ((index >>> 6) << 3), 1L << (index & 63));
         pageHint[page] = index >>> 6;
-        if (pageLive.decrementAndGet(page) == 0 && (state & DRAINING) == 0) {
+        final int left = pageLive.decrementAndGet(page);
+        if (left == 0 && (state & DRAINING) == 0) {
             if (tryReleaseEmpty(page, cls)) {
                 return;
             }
+        } else if (left == 1 && (state & DRAINING) == 0 && releaseSpares(page, cls, false)) {
+            return; // that spare was the page's last slot: releasing it released the page
         }
         if ((state & DRAINING) == 0) {
             final AtomicInteger cur = currentFor(cls);
@@ -324,6 +380,25 @@ final class SlabAllocator {
             }
             pushPartial(cls, page);
         }
+    }
+
+    /**
+     * Releases spares kept in {@code page}: when a drain begins there ({@code all}), or when a free
+     * has left the page with one live slot, which may be a spare (the first one found).
+     *
+     * @return whether a spare was found and released
+     */
+    private boolean releaseSpares(final int page, final int cls, final boolean all) {
+        boolean found = false;
+        for (int k = 0; k < stripes && (all || !found); k++) {
+            final int si = (cls * stripes + k) * SPARE_PAD;
+            final long spare = spares.get(si);
+            if (spare >= 0 && memory.pageOf(spare) == page && spares.compareAndSet(si, spare, NONE)) {
+                release(spare);
+                found = true;
+            }
+        }
+        return found;
     }
 
     /** Gives an empty page back to the page pool, unless an allocation got in first. */
@@ -429,6 +504,7 @@ final class SlabAllocator {
                 for (int k = 0; k < stripes; k++) {
                     current[state * stripes + k].compareAndSet(page, NONE);
                 }
+                releaseSpares(page, state, true);
                 return state;
             }
         }
