@@ -533,7 +533,9 @@ public final class Store {
                     continue retry;
                 }
                 sc.deadline = decodeExpiry(Entry.expiry(meta));
-                touch(buf, off, meta, afterAccess, now, hash, sc);
+                if (touch(buf, off, meta, afterAccess, now, hash, sc)) {
+                    extendMoved(cacheId, key, klen, hash, encodeExpiry(now + afterAccess));
+                }
                 return result;
             }
             if (index.table() == t) {
@@ -622,7 +624,9 @@ public final class Store {
                     }
                     view.wrap(at + Entry.HEADER + klen, vlen);
                     final R result = reader.read(view, 0, vlen);
-                    touch(buf, off, meta, afterAccess, now, hash, sc);
+                    if (touch(buf, off, meta, afterAccess, now, hash, sc)) {
+                        extendMoved(cacheId, key, klen, hash, encodeExpiry(now + afterAccess));
+                    }
                     return result;
                 } finally {
                     unpin(global, buf, off);
@@ -678,9 +682,15 @@ public final class Store {
         return keyMatchesAt(buf.addressOffset() + off, buf.capacity() - off, cacheId, key, klen);
     }
 
-    /** Updates the access word (and the deadline under expire-after-access) after a hit. */
-    private void touch(final UnsafeBuffer buf, final int off, final long meta, final long afterAccess, final long now,
-                       final long hash, final Scratch sc) {
+    /**
+     * Updates the access word (and the deadline under expire-after-access) after a hit.
+     *
+     * @return whether a sliding deadline could not be written because the entry's meta word is
+     *         sealed: the entry is moving to another slot (compaction), or being replaced or removed,
+     *         and the caller must extend the deadline of the key's current entry instead
+     */
+    private boolean touch(final UnsafeBuffer buf, final int off, final long meta, final long afterAccess, final long now,
+                          final long hash, final Scratch sc) {
         final int access = Entry.access(meta);
         final int updated;
         if (batchesAccesses) {
@@ -699,12 +709,15 @@ public final class Store {
         if (afterAccess > 0) {
             expiry = encodeExpiry(now + afterAccess);
         }
-        if ((updated != access || expiry != Entry.expiry(meta)) && !Entry.sealed(meta)) {
+        if (Entry.sealed(meta)) {
+            return afterAccess > 0; // a relocation copied the word before this read's deadline
+        }
+        if (updated != access || expiry != Entry.expiry(meta)) {
             if (STAMP_STORES && expiry == Entry.expiry(meta) && ((updated ^ access) & ~Entry.STAMP_MASK) == 0) {
                 // only the low 16 bits change (a recency stamp moving on, same region): a plain store
                 // of those two bytes, no CAS (see Entry, "Stamp stores")
                 UnsafeApi.putShort(buf.addressOffset() + off + Entry.META, (short) updated);
-                return;
+                return false;
             }
             // best effort: a failed CAS means someone else just updated it, or the entry left and
             // its word was sealed (then the transition must not be reported)
@@ -713,8 +726,62 @@ public final class Store {
                     policy.onTransition(access, updated);
                 }
             } else if (afterAccess > 0) {
-                extendDeadline(buf, off, expiry);
+                return !extendDeadline(buf, off, expiry);
             }
+        }
+        return false;
+    }
+
+    /**
+     * Extends the sliding deadline of {@code key}'s current entry to at least {@code expiry}, after a
+     * read found the entry it read sealed. A sealed entry that is still linked is being relocated:
+     * its copy in the new slot carries the deadline from before the read, and the read must not be
+     * lost for it (a session read in time would expire). The new copy is found through the index as
+     * a read finds it; a word sealed again (another move, an overwrite, a removal) is retried a
+     * bounded number of times, and a key that is gone needs nothing.
+     */
+    private void extendMoved(final int cacheId, final byte[] key, final int klen, final long hash, final long expiry) {
+        final long tag = HashIndex.tagOf(hash);
+        for (int attempt = 0; attempt < 64; attempt++) {
+            final HashIndex.Table t = index.table();
+            long i = t.home(hash);
+            boolean again = false;
+            for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
+                final long s = t.load(i);
+                if (s == HashIndex.EMPTY) {
+                    break;
+                }
+                final long ref = s & HashIndex.REF_MASK;
+                if ((s >>> HashIndex.TAG_SHIFT) != tag || ref == HashIndex.TOMBSTONE) {
+                    continue;
+                }
+                final long global = ref << 3;
+                final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+                if (buf == null) {
+                    again = true;
+                    break;
+                }
+                final int off = NativeMemory.offset(global);
+                final long at = buf.addressOffset() + off;
+                final int g = UnsafeApi.getIntVolatile(null, at + Entry.GUARD);
+                if ((g & Entry.LIVE) == 0) {
+                    again = true;
+                    break;
+                }
+                final boolean match = keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen);
+                if (!unchanged(at, g, t, i, s)) {
+                    again = true;
+                    break;
+                }
+                if (match) {
+                    again = !extendDeadline(buf, off, expiry);
+                    break;
+                }
+            }
+            if (!again && index.table() == t) {
+                return;
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -722,15 +789,18 @@ public final class Store {
      * After a touch's CAS lost to another update of the meta word (an evictor moving the entry
      * between regions, another reader): the recency stamp may be dropped, but a sliding deadline
      * may not, so it is extended on whatever word is there now, keeping that word's access part.
+     *
+     * @return false if the word is sealed, so the deadline could not be written here
      */
-    private static void extendDeadline(final UnsafeBuffer buf, final int off, final long expiry) {
+    private static boolean extendDeadline(final UnsafeBuffer buf, final int off, final long expiry) {
         for (;;) {
             final long cur = buf.getLongVolatile(off + Entry.META);
-            if (Entry.sealed(cur) || Entry.expiry(cur) >= expiry) {
-                return; // the entry left or moved, or someone extended it at least as far
+            if (Entry.sealed(cur)) {
+                return false; // the entry left or is moving
             }
-            if (buf.compareAndSetLong(off + Entry.META, cur, Entry.meta(expiry, Entry.access(cur)))) {
-                return;
+            if (Entry.expiry(cur) >= expiry
+                || buf.compareAndSetLong(off + Entry.META, cur, Entry.meta(expiry, Entry.access(cur)))) {
+                return true; // extended, by us or by someone at least as far
             }
         }
     }
@@ -1467,6 +1537,32 @@ public final class Store {
         return evictEntryAt(global, now, tick(now)) == EVICTED_ENTRY;
     }
 
+    /**
+     * For tests and diagnostics, single-threaded use only: where the index links {@code key}.
+     *
+     * @return the entry's global offset, or -1 if the key is not linked
+     */
+    long linkedEntry(final int cacheId, final byte[] key, final int klen, final long hash) {
+        final HashIndex.Table t = index.table();
+        long i = t.home(hash);
+        for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
+            final long s = t.load(i);
+            if (s == HashIndex.EMPTY) {
+                return -1;
+            }
+            final long ref = s & HashIndex.REF_MASK;
+            if (ref != HashIndex.TOMBSTONE && keyMatches(memory.buffer(ref << 3), NativeMemory.offset(ref << 3), cacheId, key, klen)) {
+                return ref << 3;
+            }
+        }
+        return -1;
+    }
+
+    /** @return the slab class of the slot at {@code global}, or -1 (for tests) */
+    int classOf(final long global) {
+        return slabs.classOfSlot(global);
+    }
+
     /** @return the key hash of the live entry at {@code global}, or 0 */
     long keyHashOf(final long global) {
         if (!slabs.isAllocatedSlot(global)) {
@@ -1709,7 +1805,7 @@ public final class Store {
     private static final int EVICTED_ENTRY = 0;
     private static final int BUSY = 1;
     private static final int PROTECTED = 2;
-    private static final int MOVED = 3;
+    static final int MOVED = 3;
     private static final int NO_ROOM = 4;
 
     /**
@@ -1743,7 +1839,7 @@ public final class Store {
      *
      * @return MOVED, BUSY, or NO_ROOM when the class has no free slot outside draining pages
      */
-    private int relocate(final long global, final int cls) {
+    int relocate(final long global, final int cls) {
         final long hash = keyHashOf(global);
         if (hash == 0) {
             return BUSY;

@@ -1,0 +1,113 @@
+package dev.larder.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.eviction.EvictionPolicies;
+import java.nio.charset.StandardCharsets;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read under expire-after-access that finds its entry being moved by compaction: the move copies
+ * the meta word (and so the deadline) before the read extends it, and the read's own write then
+ * lands on the sealed old word. The extension must reach the entry's new slot all the same, or a
+ * session read in time expires early. The move is made to happen inside a pinned read's callback,
+ * which is exactly the window between the read taking the word and extending it.
+ */
+class SlidingDeadlineMoveTest {
+    private static final long TTL = 10_000;
+
+    private final long[] now = {1_000};
+    private Store store;
+    private int id;
+    private Scratch sc;
+
+    @BeforeEach
+    void open() {
+        store = new Store(new StoreConfig(8L << 20, EvictionPolicies.wTinyLfu(), () -> now[0]));
+        id = store.registerCache("sessions");
+        store.attach(id, new Store.CacheHooks() {
+            @Override
+            public void onReclaimed(final boolean expired, final DirectBuffer buffer, final int keyOffset,
+                                    final int keyLength, final int valueOffset, final int valueLength) {
+            }
+
+            @Override
+            public long expireAfterAccessMillis() {
+                return TTL;
+            }
+
+            @Override
+            public long hits() {
+                return 0;
+            }
+
+            @Override
+            public long misses() {
+                return 0;
+            }
+        });
+        sc = Scratch.acquire();
+    }
+
+    @AfterEach
+    void close() {
+        sc.release();
+        store.close();
+    }
+
+    private String readCopy(final byte[] key) {
+        return store.read(id, key, key.length, Store.hash(id, key, key.length),
+            (buf, off, len) -> buf.getStringWithoutLengthUtf8(off, len), sc);
+    }
+
+    @Test
+    void aReadWhoseEntryMovesMidReadStillExtendsTheDeadline() {
+        final byte[] key = "session-1".getBytes(StandardCharsets.UTF_8);
+        final byte[] value = "alice".getBytes(StandardCharsets.UTF_8);
+        final long hash = Store.hash(id, key, key.length);
+        store.put(id, key, key.length, hash, value, value.length, now[0] + TTL, now[0], "sessions", sc);
+        final long before = store.linkedEntry(id, key, key.length, hash);
+        assertThat(before).isNotNegative();
+
+        now[0] += 6_000; // read at 7,000: the deadline slides from 11,000 to 17,000
+        final long[] movedTo = {-1};
+        final Scratch inner = Scratch.acquire();
+        final String seen;
+        try {
+            seen = store.readPinned(id, key, key.length, hash, (buf, off, len) -> {
+                // compaction moves the entry while this read holds it
+                assertThat(store.relocate(before, store.classOf(before))).isEqualTo(Store.MOVED);
+                movedTo[0] = store.linkedEntry(id, key, key.length, hash);
+                return buf.getStringWithoutLengthUtf8(off, len);
+            }, inner);
+        } finally {
+            inner.release();
+        }
+        assertThat(seen).isEqualTo("alice");
+        assertThat(movedTo[0]).isNotNegative().isNotEqualTo(before);
+
+        // a copying read at the same instant sees the deadline as it stands before its own extension
+        assertThat(readCopy(key)).isEqualTo("alice");
+        assertThat(sc.deadline).isEqualTo(7_000 + TTL);
+
+        now[0] = 12_000; // past the old deadline of 11,000, before the slid one
+        assertThat(readCopy(key)).isEqualTo("alice");
+    }
+
+    @Test
+    void withoutAMoveTheReadExtendsInPlaceAndAnUnreadEntryExpires() {
+        final byte[] key = "session-2".getBytes(StandardCharsets.UTF_8);
+        final byte[] value = "bob".getBytes(StandardCharsets.UTF_8);
+        final long hash = Store.hash(id, key, key.length);
+        store.put(id, key, key.length, hash, value, value.length, now[0] + TTL, now[0], "sessions", sc);
+        now[0] += 6_000;
+        assertThat(readCopy(key)).isEqualTo("bob");
+        assertThat(readCopy(key)).isEqualTo("bob");
+        assertThat(sc.deadline).isEqualTo(7_000 + TTL);
+        now[0] = 7_000 + TTL; // nobody read it since: expired
+        assertThat(readCopy(key)).isNull();
+    }
+}
