@@ -1138,7 +1138,10 @@ public final class Store {
     /** Sets the meta word of a prepared (not yet linked) entry. */
     private void setMeta(final long global, final long deadline, final int access) {
         final UnsafeBuffer buf = memory.buffer(global);
-        buf.putLongVolatile(NativeMemory.offset(global) + Entry.META, Entry.meta(encodeExpiry(deadline), access));
+        // a release store: the index slot's release store that links the entry publishes it; until
+        // then only a stale CAS (or stamp store) of the slot's previous entry can meet this word,
+        // and a fence here would not change what that meets (see Entry)
+        buf.putLongRelease(NativeMemory.offset(global) + Entry.META, Entry.meta(encodeExpiry(deadline), access));
     }
 
     /** Frees an entry that has just been unlinked from the index, telling the policy it left. */
