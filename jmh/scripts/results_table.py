@@ -23,7 +23,8 @@ def load(path):
     for r in data:
         bench = r["benchmark"].rsplit(".", 2)
         name = bench[-2] + "." + bench[-1]
-        store = r["params"]["store"]
+        # EvictingPutBenchmark (Larder only) has a policy, not a store
+        store = r["params"].get("store") or "larder/" + r["params"].get("policy", "?")
         pm = r["primaryMetric"]
         sec = r.get("secondaryMetrics", {})
         alloc = sec.get(ALLOC) or sec.get("\u00b7" + ALLOC)
@@ -47,7 +48,7 @@ def ops(v):
 def main(path):
     data, res = load(path)
     present = [s for s in STORES if any((b, s) in res for b, _ in ROWS)]
-    first = data[0]
+    first = next((r for r in data if "store" in r["params"]), data[0])
     print("JMH %s, %s %s; forks %s, warmup %s x %s, measurement %s x %s; entries %s"
           % (first.get("jmhVersion"), first.get("vmName"), first.get("jdkVersion"), first.get("forks"),
              first.get("warmupIterations"), first.get("warmupTime"), first.get("measurementIterations"),
@@ -98,6 +99,18 @@ def main(path):
                   % (label, "get (copy)" if v == "larder" and b.startswith("ReadBenchmark") else
                      ("read (zero-copy)" if v == "larder-zerocopy" else "put"),
                      ops(ls), best_name, ops(best), ratio, "yes" if ratio >= 1.5 else "**no**"))
+    evicting = sorted((b, s) for (b, s) in res if b.startswith("EvictingPutBenchmark"))
+    if evicting:
+        print()
+        print("### Writes into a full cache (EvictingPutBenchmark, Larder only, maxEntries = half the keys)")
+        print()
+        print("| benchmark | policy | ops/s | alloc B/op |")
+        print("|---|---|---:|---:|")
+        for b, s in evicting:
+            r = res[(b, s)]
+            rel = 100.0 * r["error"] / r["score"] if r["score"] and r["error"] == r["error"] else float("nan")
+            print("| %s | %s | %s ± %.0f%% | %s |" % (b.split(".")[1], s.split("/", 1)[1], ops(r["score"]), rel,
+                                                  "n/a" if r["alloc"] is None else "%.1f" % r["alloc"]))
 
 
 if __name__ == "__main__":

@@ -63,12 +63,19 @@ class SlidingDeadlineMoveTest {
             (buf, off, len) -> buf.getStringWithoutLengthUtf8(off, len), sc);
     }
 
+    /** Puts a session under the cache's TTL. @return the key's bytes */
+    private byte[] putSession(final String name, final String user) {
+        final byte[] key = name.getBytes(StandardCharsets.UTF_8);
+        final byte[] value = user.getBytes(StandardCharsets.UTF_8);
+        store.put(id, key, key.length, Store.hash(id, key, key.length), value, value.length, now[0] + TTL, now[0],
+            "sessions", sc);
+        return key;
+    }
+
     @Test
     void aReadWhoseEntryMovesMidReadStillExtendsTheDeadline() {
-        final byte[] key = "session-1".getBytes(StandardCharsets.UTF_8);
-        final byte[] value = "alice".getBytes(StandardCharsets.UTF_8);
+        final byte[] key = putSession("session-1", "alice");
         final long hash = Store.hash(id, key, key.length);
-        store.put(id, key, key.length, hash, value, value.length, now[0] + TTL, now[0], "sessions", sc);
         final long before = store.linkedEntry(id, key, key.length, hash);
         assertThat(before).isNotNegative();
 
@@ -99,10 +106,7 @@ class SlidingDeadlineMoveTest {
 
     @Test
     void withoutAMoveTheReadExtendsInPlaceAndAnUnreadEntryExpires() {
-        final byte[] key = "session-2".getBytes(StandardCharsets.UTF_8);
-        final byte[] value = "bob".getBytes(StandardCharsets.UTF_8);
-        final long hash = Store.hash(id, key, key.length);
-        store.put(id, key, key.length, hash, value, value.length, now[0] + TTL, now[0], "sessions", sc);
+        final byte[] key = putSession("session-2", "bob");
         now[0] += 6_000;
         assertThat(readCopy(key)).isEqualTo("bob");
         assertThat(readCopy(key)).isEqualTo("bob");
