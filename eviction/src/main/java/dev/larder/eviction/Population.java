@@ -18,6 +18,18 @@ public interface Population {
     void sample(Candidates out, int max);
 
     /**
+     * Whether evicting this entry would serve the eviction at hand. The store restricts an
+     * allocation's evictions to entries of the slot size it needs, and {@link #sample} honours that;
+     * a policy that finds victims some other way (a queue of handles) checks them here.
+     *
+     * @param handle the entry
+     * @return whether it is in this population's scope (always, unless restricted)
+     */
+    default boolean inScope(final long handle) {
+        return true;
+    }
+
+    /**
      * Evicts an entry if it is still present.
      *
      * @param handle the entry

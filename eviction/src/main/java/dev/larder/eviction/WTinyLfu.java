@@ -592,7 +592,9 @@ final class WTinyLfu implements EvictionPolicy {
         }
         final long[] eldest = ELDEST.get();
         final int eldestAccess = eldestProbation(p, eldest);
-        if (eldestAccess >= 0 && age(eldestAccess, tick) >= probationAge && c.add(eldest[0], eldestAccess, -1)) {
+        // the eldest is found by arrival, not by sampling: it serves only if it is of the size in need
+        if (eldestAccess >= 0 && age(eldestAccess, tick) >= probationAge && p.inScope(eldest[0])
+            && c.add(eldest[0], eldestAccess, -1)) {
             bestProbation = c.count - 1;
         }
         final long main = probationCount.get() + protectedCount.get();

@@ -67,6 +67,8 @@ public final class Store {
     };
     private static final long ABSENT = -1;
     private static final int MAX_EVICTION_ATTEMPTS = 10_000;
+    /** Evictions in one allocation after which it also drains a page for its class (see allocate). */
+    static final int EVICTIONS_PER_DRAIN = 64;
     /** Probes per eviction candidate before giving up on finding one of the right class. */
     private static final int PROBES_PER_SAMPLE = 16;
     /** At most this many index slots are probed for one sample. */
@@ -1464,8 +1466,12 @@ public final class Store {
             if (!policy.evicts()) {
                 break;
             }
-            if (policy.evict(new Victims(this, cls), tick(clock.millis()))) {
-                evicted++;
+            // An eviction may succeed without freeing room of this class: a policy that finds victims
+            // outside sampling (w-tinylfu's queues) may take an entry of another size, and one freed
+            // slot can be taken by another writer first. Every EVICTIONS_PER_DRAIN evictions that left
+            // this allocation without a slot, a page is drained for the class as well.
+            if (policy.evict(new Victims(this, cls), tick(clock.millis()))
+                && ++evicted % EVICTIONS_PER_DRAIN != 0) {
                 failures = 0;
                 continue;
             }
@@ -1561,7 +1567,7 @@ public final class Store {
         return -1;
     }
 
-    /** @return the slab class of the slot at {@code global}, or -1 (for tests) */
+    /** @return the slab class of the slot at {@code global}, or -1 */
     int classOf(final long global) {
         return slabs.classOfSlot(global);
     }

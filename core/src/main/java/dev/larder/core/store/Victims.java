@@ -23,6 +23,11 @@ final class Victims implements Population {
     }
 
     @Override
+    public boolean inScope(final long handle) {
+        return slabClass < 0 || store.classOf(handle) == slabClass;
+    }
+
+    @Override
     public boolean evict(final long handle) {
         return store.evictHandle(handle);
     }
