@@ -743,48 +743,62 @@ public final class Store {
      * bounded number of times, and a key that is gone needs nothing.
      */
     private void extendMoved(final int cacheId, final byte[] key, final int klen, final long hash, final long expiry) {
-        final long tag = HashIndex.tagOf(hash);
         for (int attempt = 0; attempt < 64; attempt++) {
-            final HashIndex.Table t = index.table();
-            long i = t.home(hash);
-            boolean again = false;
-            for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
-                final long s = t.load(i);
-                if (s == HashIndex.EMPTY) {
-                    break;
-                }
-                final long ref = s & HashIndex.REF_MASK;
-                if ((s >>> HashIndex.TAG_SHIFT) != tag || ref == HashIndex.TOMBSTONE) {
-                    continue;
-                }
-                final long global = ref << 3;
-                final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
-                if (buf == null) {
-                    again = true;
-                    break;
-                }
-                final int off = NativeMemory.offset(global);
-                final long at = buf.addressOffset() + off;
-                final int g = UnsafeApi.getIntVolatile(null, at + Entry.GUARD);
-                if ((g & Entry.LIVE) == 0) {
-                    again = true;
-                    break;
-                }
-                final boolean match = keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen);
-                if (!unchanged(at, g, t, i, s)) {
-                    again = true;
-                    break;
-                }
-                if (match) {
-                    again = !extendDeadline(buf, off, expiry);
-                    break;
-                }
+            final long global = findLinked(cacheId, key, klen, hash);
+            if (global == NOT_LINKED) {
+                return;
             }
-            if (!again && index.table() == t) {
+            if (global >= 0 && extendDeadline(memory.buffer(global), NativeMemory.offset(global), expiry)) {
                 return;
             }
             Thread.onSpinWait();
         }
+    }
+
+    /** {@link #findLinked}: the key has no entry. */
+    private static final long NOT_LINKED = -1;
+    /** {@link #findLinked}: a concurrent change got in the way; look again. */
+    private static final long LOOK_AGAIN = -2;
+
+    /**
+     * Finds the entry the index links for {@code key}, without locking, validated as a read is (see
+     * {@link Entry}): off the read path, for work that needs the entry's address rather than its value.
+     *
+     * @return the entry's global offset, {@link #NOT_LINKED}, or {@link #LOOK_AGAIN}
+     */
+    private long findLinked(final int cacheId, final byte[] key, final int klen, final long hash) {
+        final long tag = HashIndex.tagOf(hash);
+        final HashIndex.Table t = index.table();
+        long i = t.home(hash);
+        for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
+            final long s = t.load(i);
+            if (s == HashIndex.EMPTY) {
+                break;
+            }
+            final long ref = s & HashIndex.REF_MASK;
+            if ((s >>> HashIndex.TAG_SHIFT) != tag || ref == HashIndex.TOMBSTONE) {
+                continue;
+            }
+            final long global = ref << 3;
+            final UnsafeBuffer buf = memory.bufferOrNull(global, Entry.HEADER);
+            if (buf == null) {
+                return LOOK_AGAIN;
+            }
+            final int off = NativeMemory.offset(global);
+            final long at = buf.addressOffset() + off;
+            final int g = UnsafeApi.getIntVolatile(null, at + Entry.GUARD);
+            if ((g & Entry.LIVE) == 0) {
+                return LOOK_AGAIN;
+            }
+            final boolean match = keyMatchesAt(at, buf.capacity() - off, cacheId, key, klen);
+            if (!unchanged(at, g, t, i, s)) {
+                return LOOK_AGAIN;
+            }
+            if (match) {
+                return global;
+            }
+        }
+        return index.table() == t ? NOT_LINKED : LOOK_AGAIN;
     }
 
     /**
@@ -1547,24 +1561,18 @@ public final class Store {
     }
 
     /**
-     * For tests and diagnostics, single-threaded use only: where the index links {@code key}.
+     * For tests and diagnostics: where the index links {@code key}.
      *
      * @return the entry's global offset, or -1 if the key is not linked
      */
     long linkedEntry(final int cacheId, final byte[] key, final int klen, final long hash) {
-        final HashIndex.Table t = index.table();
-        long i = t.home(hash);
-        for (long n = 0; n < t.capacity; n++, i = t.next(i)) {
-            final long s = t.load(i);
-            if (s == HashIndex.EMPTY) {
-                return -1;
+        for (;;) {
+            final long global = findLinked(cacheId, key, klen, hash);
+            if (global != LOOK_AGAIN) {
+                return global;
             }
-            final long ref = s & HashIndex.REF_MASK;
-            if (ref != HashIndex.TOMBSTONE && keyMatches(memory.buffer(ref << 3), NativeMemory.offset(ref << 3), cacheId, key, klen)) {
-                return ref << 3;
-            }
+            Thread.onSpinWait();
         }
-        return -1;
     }
 
     /** @return the slab class of the slot at {@code global}, or -1 */
