@@ -146,8 +146,18 @@ final class SlabAllocator {
         }
     }
 
+    /** @return the calling thread's stripe (of {@link #current} and {@link #spares}) */
+    private int stripe() {
+        return (int) (Thread.currentThread().getId() & (stripes - 1));
+    }
+
+    /** @return the index in {@link #spares} of class {@code cls}'s cell for {@code stripe} */
+    private int spareCell(final int cls, final int stripe) {
+        return (cls * stripes + stripe) * SPARE_PAD;
+    }
+
     private int spareIndex(final int cls) {
-        return (cls * stripes + (int) (Thread.currentThread().getId() & (stripes - 1))) * SPARE_PAD;
+        return spareCell(cls, stripe());
     }
 
     private static int bitmapBytesFor(final int slots) {
@@ -242,7 +252,7 @@ final class SlabAllocator {
 
     /** @return the calling thread's current-page cell of class {@code cls} */
     private AtomicInteger currentFor(final int cls) {
-        return current[cls * stripes + (int) (Thread.currentThread().getId() & (stripes - 1))];
+        return current[cls * stripes + stripe()];
     }
 
     private void assignPage(final int page, final int cls) {
@@ -391,7 +401,7 @@ final class SlabAllocator {
     private boolean releaseSpares(final int page, final int cls, final boolean all) {
         boolean found = false;
         for (int k = 0; k < stripes && (all || !found); k++) {
-            final int si = (cls * stripes + k) * SPARE_PAD;
+            final int si = spareCell(cls, k);
             final long spare = spares.get(si);
             if (spare >= 0 && memory.pageOf(spare) == page && spares.compareAndSet(si, spare, NONE)) {
                 release(spare);
