@@ -49,7 +49,7 @@ public final class Larder implements AutoCloseable {
     private Larder(final Builder builder) {
         final EvictionPolicy policy = builder.policy != null ? builder.policy : EvictionPolicies.wTinyLfu();
         this.store = new Store(new StoreConfig(builder.maxMemory, policy, builder.clock, builder.maxEntries,
-            builder.expectedEntries));
+            builder.expectedEntries, builder.hugePages));
         this.expiryDaemon = builder.expiryInterval.isZero() ? null : new ExpiryDaemon(this, builder.expiryInterval);
         if (expiryDaemon != null) {
             expiryDaemon.start();
@@ -199,6 +199,17 @@ public final class Larder implements AutoCloseable {
         return store.memoryLimit();
     }
 
+    /**
+     * Whether some of this Larder's memory asked Linux for transparent huge pages and the kernel
+     * took the advice (see {@link Builder#hugePages}). {@code false} until the first large region is
+     * made, on other systems, and without JNA.
+     *
+     * @return whether huge-page advice is in effect for at least one memory region
+     */
+    public boolean hugePagesAdvised() {
+        return store.hugePageRegions() > 0;
+    }
+
     /** @return the eviction policy */
     public EvictionPolicy evictionPolicy() {
         return store.policy();
@@ -264,6 +275,7 @@ public final class Larder implements AutoCloseable {
         private Duration expiryInterval = DEFAULT_EXPIRY_INTERVAL;
         private long maxEntries;
         private long expectedEntries;
+        private boolean hugePages = true;
 
         private Builder() {
         }
@@ -298,6 +310,23 @@ public final class Larder implements AutoCloseable {
                 throw new IllegalArgumentException("maxEntries must be positive, was " + entries);
             }
             this.maxEntries = entries;
+            return this;
+        }
+
+        /**
+         * Whether memory regions of 16 MiB or more ask Linux for transparent huge pages
+         * ({@code madvise(MADV_HUGEPAGE)} through JNA). On by default: a big cache's reads are chains
+         * of cache misses, and with 2 MiB pages those misses stop being TLB misses too. The kernel
+         * decides in the end ({@code /sys/kernel/mm/transparent_hugepage/enabled} must be
+         * {@code madvise} or {@code always}); elsewhere, and without JNA, this does nothing. Turn it
+         * off if resident memory must grow in 4 KiB steps, or if first touches of new memory must
+         * never wait for the kernel to compact memory into a huge page.
+         *
+         * @param enabled whether to ask for huge pages
+         * @return this builder
+         */
+        public Builder hugePages(final boolean enabled) {
+            this.hugePages = enabled;
             return this;
         }
 

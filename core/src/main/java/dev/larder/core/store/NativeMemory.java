@@ -25,6 +25,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code global >>> 30}, offset {@code global & (2^30 - 1)}.
  *
  * <p>Free pages sit on a lock-free Treiber stack whose head carries a version counter against ABA.
+ *
+ * <p>A region of at least {@link HugePages#MIN_REGION} is, unless turned off, aligned to 2 MiB and
+ * advised to use transparent huge pages (see {@link HugePages}). Its allocation asks for 2 MiB more
+ * than the region to make room for the alignment; those bytes are address space only, never touched,
+ * so they take no memory.
  */
 final class NativeMemory {
     /** Regions are at most 1 GiB: Agrona buffers index with an int. */
@@ -53,8 +58,20 @@ final class NativeMemory {
     /** 1 while a page is handed out: catches a double release before it can corrupt anything. */
     private final AtomicIntegerArray owned;
     private volatile boolean closed;
+    private final boolean hugePages;
+    /** Regions advised to use huge pages, and accepted by the kernel. */
+    private int hugeRegions;
 
     NativeMemory(final long maxMemory) {
+        this(maxMemory, true);
+    }
+
+    /**
+     * @param maxMemory the budget in bytes
+     * @param hugePages whether large regions ask for transparent huge pages
+     */
+    NativeMemory(final long maxMemory, final boolean hugePages) {
+        this.hugePages = hugePages;
         int shift = MAX_PAGE_SHIFT;
         while (shift > MIN_PAGE_SHIFT && (maxMemory >> shift) < MIN_PAGES) {
             shift--;
@@ -145,8 +162,13 @@ final class NativeMemory {
             if (regions[region] == null) {
                 final long start = (long) region << REGION_SHIFT;
                 final long size = Math.min(1L << REGION_SHIFT, (long) pageCount * pageSize - start);
-                final long address = UnsafeApi.allocateMemory(size);
-                regionAddresses[region] = address;
+                final boolean huge = hugePages && size >= HugePages.MIN_REGION && HugePages.available();
+                final long raw = UnsafeApi.allocateMemory(huge ? size + HugePages.SIZE : size);
+                final long address = huge ? HugePages.alignUp(raw) : raw;
+                if (huge && HugePages.advise(address, size)) {
+                    hugeRegions++;
+                }
+                regionAddresses[region] = raw;
                 regionSizes[region] = size;
                 regions[region] = new UnsafeBuffer(address, (int) size);
             }
@@ -203,6 +225,13 @@ final class NativeMemory {
             }
         }
         return sum;
+    }
+
+    /** @return how many regions the kernel accepted huge-page advice for */
+    int hugeRegions() {
+        synchronized (regionLock) {
+            return hugeRegions;
+        }
     }
 
     int pagesInUse() {

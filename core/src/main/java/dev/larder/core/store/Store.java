@@ -190,7 +190,7 @@ public final class Store {
      * @param config budget, policy and clock
      */
     public Store(final StoreConfig config) {
-        this.memory = new NativeMemory(config.maxMemory());
+        this.memory = new NativeMemory(config.maxMemory(), config.hugePages());
         this.slabs = new SlabAllocator(memory);
         this.policy = config.policy();
         this.batchesAccesses = policy.batchesAccesses();
@@ -323,6 +323,11 @@ public final class Store {
     /** @return bytes held in pages */
     public long memoryUsed() {
         return memory.used();
+    }
+
+    /** @return how many memory regions the kernel accepted transparent-huge-page advice for */
+    public int hugePageRegions() {
+        return memory.hugeRegions();
     }
 
     /** @return the budget */

@@ -18,6 +18,7 @@ public final class StoreConfig {
     private final LarderClock clock;
     private final long maxEntries;
     private final long expectedEntries;
+    private final boolean hugePages;
 
     /**
      * @param maxMemory the hard budget in bytes for every native byte the store holds
@@ -47,6 +48,20 @@ public final class StoreConfig {
      */
     public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock, final long maxEntries,
                        final long expectedEntries) {
+        this(maxMemory, policy, clock, maxEntries, expectedEntries, true);
+    }
+
+    /**
+     * @param maxMemory       the hard budget in bytes for every native byte the store holds
+     * @param policy          the eviction policy
+     * @param clock           the time source
+     * @param maxEntries      the most entries held (over all caches), or 0 for no count bound
+     * @param expectedEntries how many entries to size the index for up front, or 0 to start small
+     * @param hugePages       whether regions of 16 MiB or more ask Linux for transparent huge pages
+     */
+    public StoreConfig(final long maxMemory, final EvictionPolicy policy, final LarderClock clock, final long maxEntries,
+                       final long expectedEntries, final boolean hugePages) {
+        this.hugePages = hugePages;
         if (expectedEntries < 0) {
             throw new IllegalArgumentException("expectedEntries must not be negative, was " + expectedEntries);
         }
@@ -66,6 +81,11 @@ public final class StoreConfig {
     /** @return the entries to size the index for up front, or 0 */
     public long expectedEntries() {
         return expectedEntries;
+    }
+
+    /** @return whether large regions ask for transparent huge pages */
+    public boolean hugePages() {
+        return hugePages;
     }
 
     /** @return the entry-count bound, or 0 for none */

@@ -42,7 +42,8 @@ public class LarderStore implements StoreAdapter {
      *                exactly full and w-tinylfu builds its frequency sketch at once: every read pays
      *                the sketch increment, as in a cache that evicts), {@code presized:N}
      *                ({@code expectedEntries(N)}, as Chronicle Map is given its entry count; the
-     *                benchmarks' store name {@code larder+presized} fills in N); empty for the defaults
+     *                benchmarks' store name {@code larder+presized} fills in N), {@code nohuge}
+     *                ({@code hugePages(false)}: ordinary 4 KiB pages); empty for the defaults
      */
     public LarderStore(final byte[][] keys, final long budget, final String variant) {
         final java.util.Set<String> v = new java.util.HashSet<>(java.util.Arrays.asList(variant.split(",")));
@@ -53,6 +54,9 @@ public class LarderStore implements StoreAdapter {
         }
         if (v.remove("noexpiry")) {
             b.expiryInterval(Duration.ZERO);
+        }
+        if (v.remove("nohuge")) {
+            b.hugePages(false);
         }
         if (v.remove("full")) {
             if (keys == null) {
