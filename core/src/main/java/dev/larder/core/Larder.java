@@ -202,7 +202,8 @@ public final class Larder implements AutoCloseable {
     /**
      * Whether some of this Larder's memory asked Linux for transparent huge pages and the kernel
      * took the advice (see {@link Builder#hugePages}). {@code false} until the first large region is
-     * made, on other systems, and without JNA.
+     * made, on other systems, where the kernel has transparent huge pages off ({@code never}), and
+     * without JNA.
      *
      * @return whether huge-page advice is in effect for at least one memory region
      */

@@ -16,7 +16,7 @@ import java.util.Locale;
  * here is best effort: on another operating system, without JNA on the class path, or when the call
  * fails, regions keep ordinary pages and nothing else changes. Whether the kernel then gives huge
  * pages depends on {@code /sys/kernel/mm/transparent_hugepage/enabled}: {@code madvise} (Debian's and
- * Ubuntu's default) and {@code always} do, {@code never} does not.
+ * Ubuntu's default) and {@code always} do; under {@code never} no region is advised at all.
  *
  * <h2>Cost</h2>
  * A huge page is faulted in whole, so the memory the store touches grows in steps of 2 MiB instead
@@ -38,9 +38,17 @@ final class HugePages {
     private HugePages() {
     }
 
-    /** @return whether regions can be advised at all: Linux, with JNA and its native library present */
+    /** Where Linux says whether transparent huge pages are on. */
+    private static final java.nio.file.Path MODE_FILE = java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    /** The kernel's THP mode ({@code always}, {@code madvise}, {@code never}), or {@code null} if unknown. */
+    private static final String MODE = LINUX ? readMode() : null;
+
+    /**
+     * @return whether regions can be advised usefully: Linux with transparent huge pages not off,
+     *         and JNA with its native library present
+     */
     static boolean available() {
-        return LINUX && Madvise.FUNCTION != null;
+        return unavailableReason() == null;
     }
 
     /** @return why {@link #available()} is false, or {@code null} if it is true */
@@ -48,7 +56,29 @@ final class HugePages {
         if (!LINUX) {
             return "not Linux";
         }
+        if ("never".equals(MODE)) {
+            return "transparent huge pages are off in this kernel (" + MODE_FILE + " is [never])";
+        }
         return Madvise.FUNCTION == null ? Madvise.PROBLEM : null;
+    }
+
+    /**
+     * @param contents the contents of {@code /sys/kernel/mm/transparent_hugepage/enabled}, such as
+     *                 {@code "always [madvise] never"}
+     * @return the bracketed (selected) mode, or {@code null} if there is none
+     */
+    static String selectedMode(final String contents) {
+        final int open = contents.indexOf('[');
+        final int close = open < 0 ? -1 : contents.indexOf(']', open);
+        return close < 0 ? null : contents.substring(open + 1, close).trim();
+    }
+
+    private static String readMode() {
+        try {
+            return selectedMode(java.nio.file.Files.readString(MODE_FILE));
+        } catch (final java.io.IOException | RuntimeException e) {
+            return null; // unknown (no sysfs, or no THP support compiled in): madvise will tell
+        }
     }
 
     /** @return {@code address} rounded up to a multiple of {@link #SIZE} */

@@ -69,6 +69,15 @@ class HugePagesTest {
     }
 
     @Test
+    void theKernelsSelectedModeIsTheBracketedOne() {
+        assertThat(HugePages.selectedMode("always [madvise] never\n")).isEqualTo("madvise");
+        assertThat(HugePages.selectedMode("[always] madvise never")).isEqualTo("always");
+        assertThat(HugePages.selectedMode("always madvise [never]")).isEqualTo("never");
+        assertThat(HugePages.selectedMode("garbage")).isNull();
+        assertThat(HugePages.selectedMode("half [open")).isNull();
+    }
+
+    @Test
     void adviceNeedsAnAlignedAddress() {
         assertThat(HugePages.advise(HugePages.SIZE + 4096, HugePages.SIZE)).isFalse();
         assertThat(HugePages.advise(HugePages.SIZE, 0)).isFalse();
