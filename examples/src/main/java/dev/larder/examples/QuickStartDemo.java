@@ -52,6 +52,8 @@ public final class QuickStartDemo {
                 stats.hits(), stats.misses(), stats.puts(), stats.hitRatio());
             System.out.printf(Locale.ROOT, "memory            -> %,d of %,d bytes used (off heap)%n",
                 larder.memoryUsed(), larder.memoryLimit());
+            // On Linux, large regions ask for 2 MiB pages (Larder.builder().hugePages(false) turns it off).
+            System.out.println("huge pages        -> " + (larder.hugePagesAdvised() ? "advised" : "not in use"));
         }
         System.out.println("closed            -> all native memory returned");
     }

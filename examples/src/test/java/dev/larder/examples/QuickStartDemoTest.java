@@ -30,6 +30,7 @@ class QuickStartDemoTest {
             .contains("zero-copy u:1     -> 12 bytes, starts with 'A': true")
             .containsPattern("stats             -> hits=\\d+ misses=\\d+ puts=3 hitRatio=")
             .containsPattern("memory            -> [\\d,]+ of 268,435,456 bytes used")
+            .containsPattern("huge pages        -> (advised|not in use)")
             .contains("closed            -> all native memory returned");
     }
 }
