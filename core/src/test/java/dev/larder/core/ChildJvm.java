@@ -17,11 +17,18 @@ final class ChildJvm {
 
     static Outcome run(final Class<?> mainClass, final List<String> jvmFlags, final String... args)
         throws IOException, InterruptedException {
+        return runWithClasspath(mainClass, jvmFlags, System.getProperty("java.class.path"), args);
+    }
+
+    /** As {@link #run(Class, List, String...)}, with the child's class path given. */
+    static Outcome runWithClasspath(final Class<?> mainClass, final List<String> jvmFlags, final String classpath,
+                                    final String... args)
+        throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         final ProcessBuilder pb = new ProcessBuilder(command);
