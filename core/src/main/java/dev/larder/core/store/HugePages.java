@@ -32,7 +32,8 @@ final class HugePages {
     static final long MIN_REGION = 16L << 20;
 
     private static final int MADV_HUGEPAGE = 14; // the same value on every Linux architecture
-    private static final boolean LINUX =
+    /** Whether this JVM runs on Linux, the only system asked. */
+    static final boolean LINUX =
         System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
     private HugePages() {
@@ -60,6 +61,11 @@ final class HugePages {
             return "transparent huge pages are off in this kernel (" + MODE_FILE + " is [never])";
         }
         return Madvise.FUNCTION == null ? Madvise.PROBLEM : null;
+    }
+
+    /** @return the kernel's THP mode ({@code always}, {@code madvise}, {@code never}), or {@code null} if unknown */
+    static String mode() {
+        return MODE;
     }
 
     /**

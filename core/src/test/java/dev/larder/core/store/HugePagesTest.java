@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * do not. Checked against what the kernel itself reports in {@code /proc/self/smaps}.
  */
 class HugePagesTest {
-    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+    private static final boolean LINUX = HugePages.LINUX;
 
     @Test
     void jnaFindsMadviseOnLinux() {
@@ -36,7 +35,7 @@ class HugePagesTest {
             assertThat(address % HugePages.SIZE).as("region start is 2 MiB aligned").isZero();
             assertThat(memory.hugeRegions()).isEqualTo(1);
             // the kernel's own view of the mapping: eligible for THP (only if THP is compiled in and not off)
-            assumeTrue(thpMode().equals("madvise") || thpMode().equals("always"), "THP mode is " + thpMode());
+            assumeTrue("madvise".equals(HugePages.mode()) || "always".equals(HugePages.mode()), "THP mode is " + HugePages.mode());
             assertThat(smapsField(address, "THPeligible")).isEqualTo(1);
         } finally {
             memory.close();
@@ -50,7 +49,7 @@ class HugePagesTest {
         try {
             final long address = regionAddress(memory);
             assertThat(memory.hugeRegions()).isZero();
-            assumeTrue(thpMode().equals("madvise"), "only under 'madvise' does the advice decide eligibility");
+            assumeTrue("madvise".equals(HugePages.mode()), "only under 'madvise' does the advice decide eligibility");
             assertThat(smapsField(address, "THPeligible")).isEqualTo(0);
         } finally {
             memory.close();
@@ -107,12 +106,6 @@ class HugePagesTest {
         final org.agrona.concurrent.UnsafeBuffer buffer = memory.buffer(memory.pageStart(page));
         buffer.setMemory(0, buffer.capacity(), (byte) 1); // touch every byte: the kernel faults the pages in
         return buffer.addressOffset();
-    }
-
-    private static String thpMode() throws IOException {
-        final String s = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-        final int open = s.indexOf('[');
-        return s.substring(open + 1, s.indexOf(']', open));
     }
 
     /** The value of {@code field} in the {@code /proc/self/smaps} block of the mapping holding {@code address}. */
