@@ -12,16 +12,10 @@ import re
 import statistics
 import sys
 
-OFF_HEAP_PEERS = ["ohc", "chronicle", "ehcache"]
-ROWS = [("ReadBenchmark.get1t", "get, 1 thread"), ("ReadBenchmark.get2t", "get, 2 threads"),
-        ("ReadBenchmark.mix1t", "75/25 mix, 1 thread"), ("ReadBenchmark.mix2t", "75/25 mix, 2 threads"),
-        ("PutBenchmark.put1t", "put, 1 thread"), ("PutBenchmark.put2t", "put, 2 threads")]
+from results_table import OFF_HEAP_PEERS, ROWS, ops
+
 VARIANTS = [("larder", "get (copy)"), ("larder-zerocopy", "read (zero-copy)")]
 TARGET = 1.5
-
-
-def ops(v):
-    return "%.2f M" % (v / 1e6) if v >= 1e6 else "%.0f k" % (v / 1e3)
 
 
 def load(directory):

@@ -10,19 +10,11 @@ OUT=${OUT:-jmh/results/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 [ -f "$JAR" ] || { echo "build first: mvn -pl jmh -am package -DskipTests" >&2; exit 1; }
 
-{
-  echo "commit: $(git rev-parse HEAD)$(git diff --quiet HEAD -- . || echo ' (working tree differs from it)')"
-  echo "date (UTC): $(date -u '+%Y-%m-%d %H:%M:%S')"
-  lscpu | grep -E '^(Model name|CPU\(s\)|Thread\(s\) per core|Core\(s\) per socket|Socket\(s\)|Hypervisor vendor|L1d cache|L2 cache|L3 cache)'
-  echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
-  echo "kernel: $(uname -r)"
-  java -version 2>&1
-} > "$OUT/machine.txt"
-
-# Other work on the machine distorts throughput: sample the load average during the run.
-( while true; do echo "$(date -u +%T) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 30; done ) > "$OUT/load.txt" &
-LOADPID=$!
-trap 'kill $LOADPID 2>/dev/null || true' EXIT
+source jmh/scripts/common.sh
+: > "$OUT/machine.txt"
+machine_summary "$OUT/machine.txt"
+: > "$OUT/load.txt"
+sample_load "$OUT/load.txt"
 
 java -jar "$JAR" 'ReadBenchmark|PutBenchmark' -prof gc -rf json -rff "$OUT/jmh.json" > "$OUT/jmh.txt" 2>&1
 java -cp "$JAR" dev.larder.jmh.Footprint > "$OUT/footprint.txt" 2>&1

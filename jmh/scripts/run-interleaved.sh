@@ -17,17 +17,9 @@ FIRST_ROUND=${FIRST_ROUND:-1} # to add rounds to an earlier run in the same OUT
 mkdir -p "$OUT"
 [ -f "$JAR" ] || { echo "build first: mvn -pl jmh -am package -DskipTests" >&2; exit 1; }
 
-{
-  echo "commit: $(git rev-parse HEAD)$(git diff --quiet HEAD -- . || echo ' (working tree differs from it)')"
-  echo "date (UTC): $(date -u '+%Y-%m-%d %H:%M:%S')"
-  lscpu | grep -E '^(Model name|CPU\(s\)|Hypervisor vendor|L2 cache|L3 cache)'
-  echo "kernel: $(uname -r)"
-  java -version 2>&1
-} >> "$OUT/machine.txt"
-
-( while true; do echo "$(date -u +%T) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 30; done ) >> "$OUT/load.txt" &
-LOADPID=$!
-trap 'kill $LOADPID 2>/dev/null || true' EXIT
+source jmh/scripts/common.sh
+machine_summary "$OUT/machine.txt"
+sample_load "$OUT/load.txt"
 
 READ_STORES=(larder larder-zerocopy ohc chronicle ehcache)
 PUT_STORES=(larder ohc chronicle ehcache)
