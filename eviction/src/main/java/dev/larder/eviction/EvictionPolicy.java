@@ -50,6 +50,19 @@ public interface EvictionPolicy {
     }
 
     /**
+     * Called once by the store before use, instead of {@link #configure(long)}, with the whole
+     * store as a population: a policy that rearranges entries while the store fills up, before
+     * any eviction, uses it then (see {@link WTinyLfu}'s fill-up). The store may not be fully
+     * constructed yet: the policy must not use the population before the first insert.
+     *
+     * @param expectedEntries see {@link #configure(long)}
+     * @param store           every entry of the store
+     */
+    default void configure(final long expectedEntries, final Population store) {
+        configure(expectedEntries);
+    }
+
+    /**
      * @param keyHash the new entry's key hash
      * @param tick    the current tick
      * @return the access word for a newly written entry

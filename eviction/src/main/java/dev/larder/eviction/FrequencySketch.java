@@ -59,7 +59,23 @@ public final class FrequencySketch {
 
     /** With given seeds: two sketches with the same seeds count alike (tests, seeded policies). */
     FrequencySketch(final long expectedEntries, final long blockSeed, final long counterSeed) {
-        final long counters = Math.max(64, Long.highestOneBit(Math.max(1, Math.min(expectedEntries, 1L << 28)) - 1) << 1);
+        this(expectedEntries, expectedEntries, blockSeed, counterSeed);
+    }
+
+    /**
+     * A sketch whose number of counters and sample period are set apart.
+     *
+     * @param width           sizes the counters: about one per row per unit of width (rounded up to
+     *                        a power of two), so {@code 4 x entries} gives four per entry per row,
+     *                        Caffeine's density
+     * @param expectedEntries sizes the sample period: every counter is halved after
+     *                        {@code 10 x expectedEntries} increments, whatever the width (a wider
+     *                        sketch must not also remember longer)
+     * @param blockSeed       picks a key's block
+     * @param counterSeed     picks a key's counters in the block
+     */
+    FrequencySketch(final long width, final long expectedEntries, final long blockSeed, final long counterSeed) {
+        final long counters = Math.max(64, Long.highestOneBit(Math.max(1, Math.min(width, 1L << 28)) - 1) << 1);
         final int words = (int) Math.max(8, counters / 16 * 4); // 4 rows of `counters` 4-bit cells, in 8-word blocks
         this.table = new long[LINE_SKIP + words];
         this.blockMask = words / 8 - 1;

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ACM Transactions on Storage 13(4), 2017 - the sketch, its reset, W-TinyLFU's 1% window
  *       and the 80/20 segmented LRU main region.</li>
  *   <li>G. Einziger, O. Eytan, R. Friedman, B. Manes: "Adaptive Software Cache Management",
- *       Middleware 2018 - sizing the window by hill climbing on the hit ratio.</li>
+ *       Middleware 2018 - sizing the window by hill climbing on the hit ratio, and by simulating
+ *       configurations side by side on a sample of the keys.</li>
  * </ol>
  *
  * <h2>How it maps onto a sampling store</h2>
@@ -41,6 +42,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       victim. (Before the probation queue,
  *       every contest met a freshly sampled victim, often a rarely seen entry, and candidates won
  *       about four times as often as against exact lists.)</li>
+ *   <li>Filling up: until the first eviction every new entry enters the window, and the window's
+ *       oldest entry moves to probation (uncontested: there is room) when the window is over its
+ *       share, as in Caffeine. So when the cache is full, the window holds the latest arrivals and
+ *       probation the others in arrival order. The store hands the policy a view of all its entries
+ *       for this ({@link #configure(long, Population)}), because no eviction is running yet.</li>
+ *   <li>The sketch has four counters per row per entry (Caffeine's density; at most
+ *       {@link #MAX_SKETCH_WIDTH} per row) and halves them every {@code 10 x capacity} increments,
+ *       whatever its width.</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
  *       candidate more frequent; otherwise the candidate leaves. A read (or an overwrite) of a
  *       probation entry promotes it to protected; when protected outgrows 80% of main, the oldest
@@ -49,21 +58,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       a seed, for reproducible simulations), and a candidate that loses but
  *       is warm (estimate above {@link #WARM}) is still admitted 1 time in 128, so an attacker who
  *       inflates a victim's count cannot lock every newcomer out (the defence Caffeine uses).</li>
- *   <li>Hill climbing: every {@code 10 x capacity} reads, compare the period's hit ratio with the
- *       previous one; keep moving the window share in the same direction if it improved, reverse
- *       otherwise; steps start at 6.25% of capacity and decay by 2% per period, and restart when
- *       the hit ratio jumps by more than 5 points (constants from [2] as used by Caffeine). Two
- *       rules of our own keep the climber from following the workload instead of the window:
- *       <ul>
- *         <li>a <em>dead band</em>: a change of less than one point is no evidence either way, so
- *             the window holds (the step still decays). A workload's own phases move the hit ratio
- *             of consecutive periods by about that much;</li>
- *         <li>a <em>recency guard</em>: the window does not grow in a period in which none of the
- *             candidates leaving it had been read while in it. A window nobody re-reads adds
- *             nothing, however the hit ratio moved; without the guard, the hit ratio's rise while a
- *             loop warms up read as "growing helps" and the window grew to half the cache, where a
- *             loop misses almost always.</li>
- *       </ul>
+ *   <li>Hill climbing on a sampled hit ratio ({@link WindowGhosts}): every {@code 10 x capacity}
+ *       requests, the climber reads how often each of seven shadow caches ("ghosts", exact
+ *       W-TinyLFU caches of keys only, one per window share from 1% to 50%) hit over the period.
+ *       They see the same sample of the keys (all keys up to {@link WindowGhosts#MAX_GHOST}
+ *       entries, a hash-chosen share of them beyond), so they are compared on the same accesses.
+ *       The window moves one share up or down the grid, toward the ghost that hit most, if that
+ *       ghost beat the one at the current share by more than {@code 2 sqrt(n)} hits, {@code n}
+ *       being the period's sampled accesses ({@link #NOISE}). An earlier climber compared the real
+ *       cache's hit ratio of one period with the previous one, as Caffeine does; a workload's own
+ *       phases move that ratio by more than a window change does, and it followed them (see
+ *       {@code eviction/RESULTS.md}, sessions 7 to 11).
  *       When a step shrinks the window, the entries it then holds beyond its share (less one
  *       contest's candidate) are its <em>surplus</em>: they move to probation without a contest, as
  *       Caffeine moves them, at most {@link #MAX_MOVES} per eviction.</li>
@@ -75,7 +80,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       cycle old.</li>
  * </ul>
  * The read path costs one sketch increment (four plain read-modify-writes on one cache line,
- * deferred and done sixteen reads at a time) and, when the tick changes, a plain 16-bit store of the
+ * deferred and done sixteen reads at a time), a hash test for the ghosts' sample (and, for a
+ * sampled key, two plain stores into their ring) and, when the tick changes, a plain 16-bit store of the
  * stamp's low bits, or a CAS of the access word when the region (or the stamp's high bits) changes:
  * bounded, lock-free, allocation-free.
  */
@@ -94,14 +100,19 @@ final class WTinyLfu implements EvictionPolicy {
     static final int WARM = 6;
     /** One in this many warm losers is admitted anyway. */
     static final int JITTER = 128;
-    static final double STEP = 0.0625;
-    static final double STEP_DECAY = 0.98;
-    static final double RESTART_THRESHOLD = 0.05;
     static final double MAX_WINDOW = 0.80;
-    /** A period's hit ratio must move by at least this for the climber to move the window. */
-    static final double DEAD_BAND = 0.01;
+    /**
+     * A ghost must beat the current share's ghost by more than {@code NOISE x sqrt(n)} hits over a
+     * period of {@code n} sampled accesses for the window to move: the difference of two hit counts
+     * over the same {@code n} accesses is a sum of {@code n} terms in {-1, 0, 1}, so its standard
+     * deviation is at most {@code sqrt(n)}; two of them (with one, loop at 10% lost up to 4 points
+     * in some in-store replays to a window that went back and forth).
+     */
+    static final double NOISE = 2.0;
+    /** Sketch counters per row per expected entry: Caffeine's density. */
+    static final int SKETCH_DENSITY = 4;
 
-    /** Most counters per sketch row: 2^22 x 4 rows x 4 bits = 8 MiB of heap at most. */
+    /** Most counters per sketch row: 2^22 x 4 rows x 4 bits = 8 MiB of heap at most (reached at 2^20 entries). */
     static final long MAX_SKETCH_WIDTH = 1L << 22;
     /** Most records per queue (window, probation): 2^16 x 28 bytes, 1.75 MiB of heap each at most. */
     static final int MAX_QUEUE = 1 << 16;
@@ -119,14 +130,14 @@ final class WTinyLfu implements EvictionPolicy {
 
     // hill climber state, touched only under the climber's monitor
     private volatile double windowShare = INITIAL_WINDOW;
-    private double stepSize = STEP;
-    private double previousHitRatio = -1;
     private long periodStartHits;
     private long periodStartMisses;
     private final AtomicLong evictCalls = new AtomicLong();
-    /** Candidates that had been read while in the window (their access word changed since queued). */
-    private final AtomicLong windowReadCandidates = new AtomicLong();
-    private long periodStartWindowReads;
+    /** The climber's shadow caches: created with the sketch, rebuilt once if the cache's real size differs. */
+    private volatile WindowGhosts ghosts;
+    private boolean ghostsChecked;
+    /** Every entry of the store, for the fill-up (see the class comment); null if not configured so. */
+    private Population store;
     /** Window entries the climber's last shrink left over, still to move to probation uncontested. */
     private final AtomicLong windowSurplus = new AtomicLong();
     /** Set at the first eviction and never cleared (read on every insert: it must not be a line writers share). */
@@ -153,7 +164,7 @@ final class WTinyLfu implements EvictionPolicy {
         this.jitterState = new AtomicLong(seed);
     }
 
-    private static long mix64(final long z0) {
+    static long mix64(final long z0) {
         long z = (z0 ^ (z0 >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
         return z ^ (z >>> 31);
@@ -168,6 +179,12 @@ final class WTinyLfu implements EvictionPolicy {
     }
 
     @Override
+    public void configure(final long expectedEntries, final Population store) {
+        this.store = store;
+        configure(expectedEntries);
+    }
+
+    @Override
     public void configure(final long expectedEntries) {
         expected = Math.max(64, expectedEntries);
         if (expected <= EAGER_START) {
@@ -175,22 +192,41 @@ final class WTinyLfu implements EvictionPolicy {
         }
     }
 
-    /** Up to this capacity hint the sketch (at most 2 MiB) is built at once, larger ones at the first eviction. */
-    static final long EAGER_START = 1L << 20;
+    /** Up to this capacity hint the sketch (at most 2 MiB) and the ghosts are built at once, larger ones at the first eviction. */
+    static final long EAGER_START = 1L << 18;
 
     /** Builds the sketch and window queue, sized from the capacity hint and capped. */
     private synchronized void start() {
         if (queue != null) {
             return;
         }
-        final long width = Math.min(expected, MAX_SKETCH_WIDTH);
-        sketch = seeded ? new FrequencySketch(width, mix64(sketchSeed), mix64(sketchSeed + 1)) : new FrequencySketch(width);
+        final long width = Math.min(expected * SKETCH_DENSITY, MAX_SKETCH_WIDTH);
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        // the ghosts first: a reader that sees the sketch offers to them
+        ghosts = new WindowGhosts(expected, seeded ? sketchSeed : random.nextLong());
+        sketch = seeded ? new FrequencySketch(width, expected, mix64(sketchSeed), mix64(sketchSeed + 1))
+            : new FrequencySketch(width, expected, random.nextLong(), random.nextLong());
         final long q = Math.min(MAX_QUEUE, Math.max(256, Long.highestOneBit(Math.max(1, expected / 4) - 1) << 1));
         // probation holds up to all of main (while filling up), and records of entries that left it
         // stay queued until they reach the head: twice the capacity, rounded up to a power of two
         final long pq = Math.min(MAX_QUEUE, Long.highestOneBit(Math.max(1, expected) - 1) << 2);
         probationQueue = new WindowQueue((int) pq);
         queue = new WindowQueue((int) q);
+    }
+
+    /**
+     * At the first eviction: the capacity hint was a guess (a byte budget's estimate of the entry
+     * count), and the ghosts must hold a sample of what the cache really holds, so they are rebuilt
+     * if it was off by more than a quarter.
+     */
+    private synchronized void checkGhosts(final long size) {
+        if (!ghostsChecked) {
+            ghostsChecked = true;
+            final long nominal = ghosts.cacheEntries();
+            if (size > 0 && Math.abs(size - nominal) * 4 > nominal) {
+                ghosts = new WindowGhosts(size, seeded ? sketchSeed : ThreadLocalRandom.current().nextLong());
+            }
+        }
     }
 
     static int region(final int access) {
@@ -241,11 +277,7 @@ final class WTinyLfu implements EvictionPolicy {
             return word(PROBATION, tick); // nothing evicted yet: no window needed
         }
         f.increment(keyHash);
-        if (!evicting && windowCount.get() >= Math.max(1, (long) (expected * windowShare))) {
-            // still filling up and the window is at its share: the entry goes straight to
-            // probation, as Caffeine moves window overflow there while main has room
-            return word(PROBATION, tick);
-        }
+        ghosts.offer(keyHash);
         return word(WINDOW, tick);
     }
 
@@ -258,6 +290,7 @@ final class WTinyLfu implements EvictionPolicy {
         final FrequencySketch f = sketch;
         if (f != null) {
             f.increment(keyHash);
+            ghosts.offer(keyHash);
         }
         final int region = region(previousAccess);
         return word(region == 0 ? PROBATION : region == PROBATION ? PROTECTED : region, tick);
@@ -268,6 +301,7 @@ final class WTinyLfu implements EvictionPolicy {
         final FrequencySketch f = sketch;
         if (f != null) {
             f.increment(keyHash);
+            ghosts.offer(keyHash);
         }
         return onAccessDeferred(access, keyHash, tick);
     }
@@ -289,6 +323,10 @@ final class WTinyLfu implements EvictionPolicy {
         final FrequencySketch f = sketch;
         if (f != null) {
             f.incrementAll(keyHashes, count);
+            final WindowGhosts g = ghosts;
+            for (int i = 0; i < count; i++) {
+                g.offer(keyHashes[i]);
+            }
         }
     }
 
@@ -316,6 +354,31 @@ final class WTinyLfu implements EvictionPolicy {
             c.incrementAndGet();
         }
         enqueue(handle, access, keyHash);
+        if (region == WINDOW && !evicting) {
+            fillUp();
+        }
+    }
+
+    /**
+     * While the cache fills up (no eviction yet), moves the window's oldest entries to probation
+     * until the window is back to its share: uncontested, since there is room (see the class
+     * comment). Without a view of the store the window simply grows until the first eviction, which
+     * then moves the overflow as surplus.
+     */
+    private void fillUp() {
+        final Population p = store;
+        final WindowQueue q = queue;
+        if (p == null || q == null) {
+            return;
+        }
+        final long max = Math.max(1, (long) (expected * windowShare));
+        final long[] rec = RECORD.get();
+        for (int k = 0; k < MAX_MOVES && windowCount.get() > max && q.poll(rec); k++) {
+            final int access = p.accessOf(rec[0]);
+            if (access >= 0 && region(access) == WINDOW && p.keyHashOf(rec[0]) == rec[1]) {
+                moveToProbation(p, rec[0], access, rec[1], access & TICK_MASK); // keeps its stamp
+            }
+        }
     }
 
     /**
@@ -435,7 +498,9 @@ final class WTinyLfu implements EvictionPolicy {
         }
         if (!evicting) {
             evicting = true;
+            checkGhosts(p.size());
         }
+        ghosts.tryDrain();
         if ((evictCalls.incrementAndGet() & 63) == 0) {
             climb(p);
         }
@@ -455,9 +520,6 @@ final class WTinyLfu implements EvictionPolicy {
                 final int access = p.accessOf(candidate);
                 if (access < 0 || region(access) != WINDOW || p.keyHashOf(candidate) != rec[1]) {
                     continue; // left or changed since it was queued
-                }
-                if (access != (int) rec[2]) {
-                    windowReadCandidates.incrementAndGet(); // read while in the window (see climb)
                 }
                 final long over = windowCount.get() - windowMax;
                 final boolean mayMove = moved < MAX_MOVES;
@@ -677,7 +739,13 @@ final class WTinyLfu implements EvictionPolicy {
         return windowSurplus.get();
     }
 
-    /** Hill climbing on the hit ratio of the last period (package-private for tests). */
+    /**
+     * Hill climbing on the ghosts' hit ratios (package-private for tests): at the end of each
+     * period of {@code 10 x size} requests, one step along {@link WindowGhosts#SHARES} toward the
+     * share whose ghost hit most, if it beat the ghost at the current share by more than the
+     * sampling noise, {@code NOISE x sqrt(n)} hits for {@code n} sampled accesses. Ghosts that all
+     * hit alike (the sampled cache has not filled up yet) hold the window.
+     */
     synchronized void climb(final Population p) {
         final long hits = p.hits();
         final long misses = p.misses();
@@ -685,29 +753,34 @@ final class WTinyLfu implements EvictionPolicy {
         if (requests < 10 * Math.max(64, p.size())) {
             return;
         }
-        final double hitRatio = (double) (hits - periodStartHits) / requests;
         periodStartHits = hits;
         periodStartMisses = misses;
-        final long windowReads = windowReadCandidates.get();
-        final boolean windowRead = windowReads != periodStartWindowReads;
-        periodStartWindowReads = windowReads;
-        final double previous = previousHitRatio;
-        previousHitRatio = hitRatio;
-        if (previous >= 0) { // after the first period, which only takes a first step
-            final double change = hitRatio - previous;
-            if (Math.abs(change) < DEAD_BAND) {
-                stepSize *= STEP_DECAY; // no evidence either way: hold (see the class comment)
-                return;
-            }
-            // keep going the way that helped, turn round when it hurt
-            final double direction = change >= 0 ? Math.signum(stepSize) : -Math.signum(stepSize);
-            final double magnitude = Math.abs(change) >= RESTART_THRESHOLD ? STEP : Math.abs(stepSize) * STEP_DECAY;
-            stepSize = direction * magnitude;
+        final int current = WindowGhosts.nearest(windowShare);
+        final int next = step(current, ghosts.period());
+        if (next != current) {
+            resizeWindow(p, WindowGhosts.SHARES[next]);
         }
-        if (stepSize > 0 && !windowRead) {
-            return; // nobody re-read the window: growing it cannot help (see the class comment)
+    }
+
+    /**
+     * The climber's rule.
+     *
+     * @param current the index in {@link WindowGhosts#SHARES} of the window's share
+     * @param period  what the ghosts did over the period
+     * @return the index of the next share: one step toward the ghost that hit most, if it beat the
+     *         current share's ghost by more than {@code NOISE x sqrt(accesses)} hits; else {@code current}
+     */
+    static int step(final int current, final WindowGhosts.Period period) {
+        final int best = period.best();
+        if (best != current && period.hits(best) - period.hits(current) > NOISE * Math.sqrt(period.accesses())) {
+            return current + Integer.signum(best - current);
         }
-        resizeWindow(p, windowShare + stepSize);
+        return current;
+    }
+
+    /** @return the ghosts that steer the climber (tests) */
+    WindowGhosts ghosts() {
+        return ghosts;
     }
 
     @Override

@@ -292,67 +292,129 @@ class WTinyLfuContestTest {
         assertThat(p.accessOf(2)).as("the eldest left in probation, never seen, lost").isEqualTo(-1);
     }
 
-    /**
-     * Adds a window entry ({@code first}), read since it was queued if {@code firstRead}, and evicts,
-     * adding cold window entries after it (handles from {@code first + 1}) whenever the window is
-     * down to its share, until it has left the window as a candidate.
-     */
-    private static void windowEntriesLeave(final ListPopulation p, final long first, final boolean firstRead) {
-        p.add(first, word(WTinyLfu.WINDOW), first * 7_919);
-        if (firstRead) {
-            final int stamped = (WTinyLfu.WINDOW << WTinyLfu.REGION_SHIFT) | (int) (TICK + 5);
-            assertThat(p.casAccess(first, word(WTinyLfu.WINDOW), stamped)).isTrue();
+    @Test
+    void whileFillingUpNewEntriesEnterTheWindowAndItsOldestMoveToProbationInArrivalOrder() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        final ListPopulation p = new ListPopulation(policy);
+        policy.configure(1_000, p); // window 1%: 10 entries
+        for (long h = 1; h <= 500; h++) {
+            final int access = policy.onInsert(h * 7_919, TICK);
+            assertThat(WTinyLfu.region(access)).as("every new entry enters the window").isEqualTo(WTinyLfu.WINDOW);
+            p.add(h, access, h * 7_919);
+            assertThat(p.inRegion(WTinyLfu.WINDOW)).isLessThanOrEqualTo(10);
         }
-        final long share = Math.max(1, (long) (ListPopulation.REPORTED_SIZE * p.policy.windowShare()));
-        long next = first + 1;
-        for (int i = 0; i < 200 && p.accessOf(first) != -1 && WTinyLfu.region(p.accessOf(first)) == WTinyLfu.WINDOW; i++) {
-            while (p.inRegion(WTinyLfu.WINDOW) <= share) {
-                p.add(next, word(WTinyLfu.WINDOW), next * 7_919);
-                next++;
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(10);
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).isEqualTo(490);
+        assertThat(policy.windowCount()).isEqualTo(10);
+        assertThat(policy.regionCount(WTinyLfu.PROBATION)).isEqualTo(490);
+        for (long h = 491; h <= 500; h++) {
+            assertThat(WTinyLfu.region(p.accessOf(h))).as("the latest arrivals stay in the window").isEqualTo(WTinyLfu.WINDOW);
+        }
+        for (long h = 1; h <= 490; h++) {
+            assertThat(WTinyLfu.region(p.accessOf(h))).isEqualTo(WTinyLfu.PROBATION);
+        }
+    }
+
+    @Test
+    void withoutAViewOfTheStoreTheWindowHoldsTheArrivalsUntilTheFirstEviction() {
+        final WTinyLfu policy = (WTinyLfu) EvictionPolicies.wTinyLfu();
+        final ListPopulation p = new ListPopulation(policy);
+        policy.configure(1_000);
+        for (long h = 1; h <= 50; h++) {
+            p.add(h, policy.onInsert(h * 7_919, TICK), h * 7_919);
+        }
+        assertThat(p.inRegion(WTinyLfu.WINDOW)).isEqualTo(50);
+        assertThat(policy.evict(p, TICK + 1)).isTrue();
+        assertThat(p.inRegion(WTinyLfu.PROBATION)).as("the first eviction moves the overflow as surplus").isPositive();
+    }
+
+    private static WindowGhosts.Period period(final long accesses, final long... hits) {
+        return new WindowGhosts.Period(hits, accesses);
+    }
+
+    @Test
+    void theClimberStepsOneShareTowardTheGhostThatHitMost() {
+        // 10,000 sampled accesses: a ghost must hit more than 2 x sqrt(10,000) = 200 times more
+        assertThat(WTinyLfu.step(0, period(10_000, 5_000, 5_050, 5_100, 5_150, 5_200, 5_300, 5_400))).isEqualTo(1);
+        assertThat(WTinyLfu.step(3, period(10_000, 5_000, 5_050, 5_100, 5_150, 5_200, 5_300, 5_400))).isEqualTo(4);
+        assertThat(WTinyLfu.step(6, period(10_000, 5_400, 5_300, 5_200, 5_150, 5_100, 5_050, 5_000))).isEqualTo(5);
+        assertThat(WTinyLfu.step(3, period(10_000, 5_400, 5_300, 5_200, 5_150, 5_100, 5_050, 5_000))).isEqualTo(2);
+    }
+
+    @Test
+    void aGainWithinTheSamplingNoiseOrGhostsThatAllHitAlikeHoldTheWindow() {
+        assertThat(WTinyLfu.step(0, period(10_000, 5_000, 5_020, 5_040, 5_060, 5_080, 5_090, 5_200)))
+            .as("200 hits more in 10,000 accesses is noise").isEqualTo(0);
+        assertThat(WTinyLfu.step(0, period(10_000, 5_000, 5_020, 5_040, 5_060, 5_080, 5_090, 5_201))).isEqualTo(1);
+        assertThat(WTinyLfu.step(2, period(10_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000)))
+            .as("no ghost evicted anything yet").isEqualTo(2);
+        assertThat(WTinyLfu.step(2, period(0, 0, 0, 0, 0, 0, 0, 0))).isEqualTo(2);
+    }
+
+    /** Feeds the policy's ghosts {@code key} (draining often enough that the ring loses nothing). */
+    private static void offer(final WTinyLfu policy, final long key, final long[] count) {
+        policy.ghosts().offer(key * 0x9E37_79B9_7F4A_7C15L);
+        if (++count[0] % 1_000 == 0) {
+            policy.ghosts().tryDrain();
+        }
+    }
+
+    /** Ends a period of the real cache's requests (ten times the reported size) and climbs. */
+    private static void endPeriod(final ListPopulation p) {
+        p.misses += 10 * ListPopulation.REPORTED_SIZE;
+        p.policy.climb(p);
+    }
+
+    @Test
+    void aWorkloadThatRereadsNewKeysSoonGrowsTheWindowStepByStep() {
+        final ListPopulation p = population(12, 0, 1); // ghosts of 1,024 keys, fed all keys
+        final long[] count = {0};
+        long fresh = 1_000_000;
+        for (long k = 0; k < 900; k++) { // a frequent set fills each ghost's main region
+            for (int i = 0; i < 5; i++) {
+                offer(p.policy, k, count);
             }
-            assertThat(p.policy.evict(p, TICK + 5)).isTrue();
         }
-        assertThat(p.accessOf(first) == -1 || WTinyLfu.region(p.accessOf(first)) != WTinyLfu.WINDOW).isTrue();
+        final java.util.List<Double> shares = new java.util.ArrayList<>();
+        for (int period = 0; period < 6; period++) {
+            // then a stream of new keys, each read again 150 new keys later and never after: a
+            // window of 205 entries (20%) or more keeps them that long, one of 102 (10%) does not
+            for (int i = 0; i < 5_000; i++) {
+                offer(p.policy, fresh + i, count);
+                if (i >= 150) {
+                    offer(p.policy, fresh + i - 150, count);
+                }
+            }
+            fresh += 10_000;
+            endPeriod(p);
+            shares.add(p.policy.windowShare());
+        }
+        // one step a period, up to a share that keeps the re-reads (20% or more)
+        assertThat(shares.subList(0, 4)).containsExactly(0.02, 0.05, 0.10, 0.20);
+        for (int i = 4; i < shares.size(); i++) {
+            final int step = WindowGhosts.nearest(shares.get(i)) - WindowGhosts.nearest(shares.get(i - 1));
+            assertThat(step).isBetween(0, 1);
+        }
     }
 
     @Test
-    void aWindowNobodyReadsNeverGrowsWhileARereadOneDoes() {
+    void aScanThroughAFrequentSetShrinksALargeWindow() {
         final ListPopulation p = population(12, 0, 1);
-        final double initial = p.policy.windowShare();
-        windowEntriesLeave(p, 10_000, false);
-        p.misses = 2_000; // one period: 10 x 200 requests
-        p.policy.climb(p);
-        assertThat(p.policy.windowShare()).as("no candidate had been read in the window").isEqualTo(initial);
-        windowEntriesLeave(p, 11_000, false);
-        p.hits = 1_000;
-        p.misses = 3_000; // hit ratio 0% -> 50%: "growing helped" would grow it
-        p.policy.climb(p);
-        assertThat(p.policy.windowShare()).isEqualTo(initial);
-        windowEntriesLeave(p, 12_000, true);
-        p.hits = 2_500;
-        p.misses = 3_500; // 75%: better again, and a candidate had been read
-        p.policy.climb(p);
-        assertThat(p.policy.windowShare()).as("a re-read window grows").isGreaterThan(initial);
-    }
-
-    @Test
-    void aHitRatioChangeUnderOnePointHoldsTheWindow() {
-        final ListPopulation p = population(12, 0, 1);
-        windowEntriesLeave(p, 10_000, true);
-        p.hits = 1_000;
-        p.misses = 1_000;
-        p.policy.climb(p); // first period (50%): a first step up
-        final double afterFirst = p.policy.windowShare();
-        assertThat(afterFirst).isGreaterThan(WTinyLfu.INITIAL_WINDOW);
-        windowEntriesLeave(p, 11_000, true);
-        p.hits += 1_010;
-        p.misses += 990; // 50.5%: half a point, inside the dead band
-        p.policy.climb(p);
-        assertThat(p.policy.windowShare()).isEqualTo(afterFirst);
-        windowEntriesLeave(p, 12_000, true);
-        p.hits += 900;
-        p.misses += 1_100; // 45%: five and a half points worse: turn round
-        p.policy.climb(p);
-        assertThat(p.policy.windowShare()).isLessThan(afterFirst);
+        p.policy.resizeWindow(p, 0.50);
+        final long[] count = {0};
+        final java.util.Random random = new java.util.Random(7);
+        long scan = 1_000_000;
+        for (int period = 0; period < 3; period++) {
+            // 900 keys read again and again, interleaved with a scan of keys read once: a small
+            // window leaves main room for the frequent set, a large one fills with the scan
+            for (int i = 0; i < 20_000; i++) {
+                offer(p.policy, random.nextInt(900), count);
+                offer(p.policy, scan++, count);
+            }
+            final double before = p.policy.windowShare();
+            endPeriod(p);
+            assertThat(p.policy.windowShare()).as("period %d", period).isLessThan(before);
+        }
+        assertThat(p.policy.windowShare()).isEqualTo(WindowGhosts.SHARES[WindowGhosts.SHARES.length - 4]);
     }
 }

@@ -200,7 +200,8 @@ public final class Store {
         this.coarseNow = timeBase;
         this.maxEntries = config.maxEntries();
         final long expected = config.expectedEntries();
-        policy.configure(maxEntries > 0 ? maxEntries : expected > 0 ? expected : Math.max(1024, memory.limit / 128));
+        policy.configure(maxEntries > 0 ? maxEntries : expected > 0 ? expected : Math.max(1024, memory.limit / 128),
+            new Victims(this, -1));
         final long initialCapacity = expected > 0 ? HashIndex.capacityForExpected(expected, memory) : HashIndex.MIN_CAPACITY;
         final int pageCount = HashIndex.pagesFor(initialCapacity, memory);
         if ((long) pageCount * memory.pageSize > memory.limit / 2) {

@@ -91,7 +91,7 @@ public final class PolicyModel implements Population {
         Arrays.fill(livePos, -1);
         free = new int[slots];
         live = new int[slots];
-        policy.configure(capacity);
+        policy.configure(capacity, this);
     }
 
     /** A model with a fixed sampling seed. */

@@ -22,8 +22,8 @@ class ReachedTargetsTest {
 
     @ParameterizedTest(name = "{0} at {1} of distinct keys")
     @CsvSource({"2_pools.trace.gz, 0.10", "2_pools.trace.gz, 0.25", "2_pools.trace.gz, 0.50",
-        "sprite.trace.gz, 0.10", "sprite.trace.gz, 0.25", "sprite.trace.gz, 0.50", "loop.trace.gz, 0.10",
-        "loop.trace.gz, 0.50", "multi1.trace.gz, 0.50"})
+        "sprite.trace.gz, 0.10", "sprite.trace.gz, 0.25", "sprite.trace.gz, 0.50", "loop.trace.gz, 0.50",
+        "multi1.trace.gz, 0.25", "multi1.trace.gz, 0.50"})
     void wTinyLfuAtLeastCaffeineMinusOnePoint(final String name, final double share) {
         IssueTargetsTest.assertAtLeastCaffeineMinusOnePoint(name, share);
     }
