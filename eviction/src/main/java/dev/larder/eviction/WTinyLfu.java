@@ -81,7 +81,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * The read path costs one sketch increment (four plain read-modify-writes on one cache line,
  * deferred and done sixteen reads at a time), a hash test for the ghosts' sample (and, for a
- * sampled key, two plain stores into their ring) and, when the tick changes, a plain 16-bit store of the
+ * sampled key, a plain store into their ring, the batch's index once) and, when the tick changes, a plain 16-bit store of the
  * stamp's low bits, or a CAS of the access word when the region (or the stamp's high bits) changes:
  * bounded, lock-free, allocation-free.
  */
@@ -323,10 +323,7 @@ final class WTinyLfu implements EvictionPolicy {
         final FrequencySketch f = sketch;
         if (f != null) {
             f.incrementAll(keyHashes, count);
-            final WindowGhosts g = ghosts;
-            for (int i = 0; i < count; i++) {
-                g.offer(keyHashes[i]);
-            }
+            ghosts.offerAll(keyHashes, count);
         }
     }
 

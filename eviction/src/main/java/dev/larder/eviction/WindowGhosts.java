@@ -27,10 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>Heap: at most {@link #MAX_GHOST} keys per ghost, whatever the cache's size (about 45 KiB
  *       per ghost at most, 7 ghosts), plus one shared frequency sketch sized for a ghost.</li>
- *   <li>Read path: a multiply, a shift and a compare per access; a sampled access adds two plain
- *       stores into a lossy ring. Lock-free and allocation-free: concurrent producers may overwrite
- *       each other's slot, and a ring not drained in time loses its oldest keys. Either only thins
- *       the sample.</li>
+ *   <li>Read path: a multiply, a shift and a compare per access; a sampled access adds a plain
+ *       store into a lossy ring, and a batch of reads one release store of the ring's index.
+ *       Lock-free and allocation-free: concurrent producers may overwrite each other's slots, and a
+ *       ring not drained in time loses its oldest keys. Either only thins the sample.</li>
  *   <li>The ghosts themselves are updated by writers, under a lock taken with {@code tryLock}: a
  *       writer that finds it held skips the work instead of waiting.</li>
  * </ul>
@@ -95,6 +95,28 @@ final class WindowGhosts {
             final long w = (long) WRITTEN.getOpaque(this);
             ring[(int) w & (RING - 1)] = keyHash;
             WRITTEN.setRelease(this, w + 1);
+        }
+    }
+
+    /**
+     * Records a batch of accesses, those whose keys are sampled: one update of the ring's shared
+     * index per batch (a reader thread's batch of sixteen), not one per access, so that readers of
+     * a small cache, where every key is sampled, do not all write one index line on every read.
+     *
+     * @param keyHashes the batch
+     * @param count     how many of it to record
+     */
+    void offerAll(final long[] keyHashes, final int count) {
+        final long start = (long) WRITTEN.getOpaque(this);
+        long w = start;
+        for (int i = 0; i < count; i++) {
+            final long h = keyHashes[i];
+            if (sampled(h)) {
+                ring[(int) w++ & (RING - 1)] = h;
+            }
+        }
+        if (w != start) {
+            WRITTEN.setRelease(this, w);
         }
     }
 

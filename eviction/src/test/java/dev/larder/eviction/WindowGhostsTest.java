@@ -176,6 +176,30 @@ class WindowGhostsTest {
     }
 
     @Test
+    void aBatchRecordsItsSampledKeysInOrder() {
+        final WindowGhosts small = new WindowGhosts(100, 1); // every key sampled
+        final long[] batch = {2, 3, 2, 4, 2};
+        small.offerAll(batch, 4); // the fifth is beyond count
+        final WindowGhosts.Period period = small.period();
+        assertThat(period.accesses()).isEqualTo(4);
+        assertThat(period.hits(0)).as("the second 2 hits").isEqualTo(1);
+        final WindowGhosts large = new WindowGhosts(1_000_000, 1);
+        final Random random = new Random(5);
+        final long[] hashes = new long[16];
+        long expected = 0;
+        for (int round = 0; round < 1_000; round++) {
+            for (int i = 0; i < hashes.length; i++) {
+                hashes[i] = random.nextLong();
+                expected += large.sampled(hashes[i]) ? 1 : 0;
+            }
+            large.offerAll(hashes, hashes.length);
+            large.tryDrain();
+        }
+        assertThat(expected).isPositive();
+        assertThat(large.period().accesses()).as("only the sampled keys").isEqualTo(expected);
+    }
+
+    @Test
     void concurrentOffersWhileDrainingKeepEveryGhostConsistent() throws Exception {
         final WindowGhosts ghosts = new WindowGhosts(256, 1);
         final int perThread = 300_000;
