@@ -192,8 +192,11 @@ final class WTinyLfu implements EvictionPolicy {
         }
     }
 
-    /** Up to this capacity hint the sketch (at most 2 MiB) and the ghosts are built at once, larger ones at the first eviction. */
-    static final long EAGER_START = 1L << 18;
+    /**
+     * Up to this capacity hint the sketch (at most 8 MiB of heap, 8 bytes per expected entry as in
+     * Caffeine) and the ghosts are built at once, larger ones at the first eviction.
+     */
+    static final long EAGER_START = 1L << 20;
 
     /** Builds the sketch and window queue, sized from the capacity hint and capped. */
     private synchronized void start() {
