@@ -47,8 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       share, as in Caffeine. So when the cache is full, the window holds the latest arrivals and
  *       probation the others in arrival order. The store hands the policy a view of all its entries
  *       for this ({@link #configure(long, Population)}), because no eviction is running yet.</li>
- *   <li>The sketch has four counters per row per entry (Caffeine's density; at most
- *       {@link #MAX_SKETCH_WIDTH} per row) and halves them every {@code 10 x capacity} increments,
+ *   <li>The sketch has four counters per row per entry (Caffeine's density) while that fits in
+ *       2 MiB ({@link #DENSE_SKETCH_WIDTH}), one per entry for larger caches (at most
+ *       {@link #MAX_SKETCH_WIDTH} per row), and halves them every {@code 10 x capacity} increments,
  *       whatever its width.</li>
  *   <li>Admission: the candidate enters probation and the victim leaves if the sketch estimates the
  *       candidate more frequent; otherwise the candidate leaves. A read (or an overwrite) of a
@@ -109,10 +110,17 @@ final class WTinyLfu implements EvictionPolicy {
      * in some in-store replays to a window that went back and forth).
      */
     static final double NOISE = 2.0;
-    /** Sketch counters per row per expected entry: Caffeine's density. */
+    /** Sketch counters per row per expected entry in a small cache: Caffeine's density. */
     static final int SKETCH_DENSITY = 4;
+    /**
+     * Counters per row up to which a sketch gets {@link #SKETCH_DENSITY}: 2^20, a 2 MiB table.
+     * Beyond, a larger cache keeps one counter per row per entry (2 MiB at 2^20 entries, growing
+     * to {@link #MAX_SKETCH_WIDTH}): every read increments one random line of the table, and a
+     * table of several MiB takes a share of the last-level cache from the entries themselves.
+     */
+    static final long DENSE_SKETCH_WIDTH = 1L << 20;
 
-    /** Most counters per sketch row: 2^22 x 4 rows x 4 bits = 8 MiB of heap at most (reached at 2^20 entries). */
+    /** Most counters per sketch row: 2^22 x 4 rows x 4 bits = 8 MiB of heap at most (reached at 2^22 entries). */
     static final long MAX_SKETCH_WIDTH = 1L << 22;
     /** Most records per queue (window, probation): 2^16 x 28 bytes, 1.75 MiB of heap each at most. */
     static final int MAX_QUEUE = 1 << 16;
@@ -192,10 +200,7 @@ final class WTinyLfu implements EvictionPolicy {
         }
     }
 
-    /**
-     * Up to this capacity hint the sketch (at most 8 MiB of heap, 8 bytes per expected entry as in
-     * Caffeine) and the ghosts are built at once, larger ones at the first eviction.
-     */
+    /** Up to this capacity hint the sketch (at most 2 MiB) and the ghosts are built at once, larger ones at the first eviction. */
     static final long EAGER_START = 1L << 20;
 
     /** Builds the sketch and window queue, sized from the capacity hint and capped. */
@@ -203,7 +208,8 @@ final class WTinyLfu implements EvictionPolicy {
         if (queue != null) {
             return;
         }
-        final long width = Math.min(expected * SKETCH_DENSITY, MAX_SKETCH_WIDTH);
+        final long width = Math.min(Math.max(expected, Math.min(expected * SKETCH_DENSITY, DENSE_SKETCH_WIDTH)),
+            MAX_SKETCH_WIDTH);
         final ThreadLocalRandom random = ThreadLocalRandom.current();
         // the ghosts first: a reader that sees the sketch offers to them
         ghosts = new WindowGhosts(expected, seeded ? sketchSeed : random.nextLong());

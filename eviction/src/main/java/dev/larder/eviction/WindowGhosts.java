@@ -86,7 +86,7 @@ final class WindowGhosts {
 
     /** @return whether accesses to this key are simulated */
     boolean sampled(final long keyHash) {
-        return (((keyHash ^ salt) * 0x9E37_79B9_7F4A_7C15L) >>> 40) < threshold; // keyHash is a hash already
+        return ((keyHash ^ salt) >>> 40) < threshold; // keyHash is a well-mixed hash already
     }
 
     /** Records an access (hit or insert) if its key is sampled: lock-free, lossy. */
