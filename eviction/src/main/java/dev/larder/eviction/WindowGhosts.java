@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>Heap: at most {@link #MAX_GHOST} keys per ghost, whatever the cache's size (about 45 KiB
  *       per ghost at most, 7 ghosts), plus one shared frequency sketch sized for a ghost.</li>
- *   <li>Read path: a multiply, a shift and a compare per access; a sampled access adds a plain
+ *   <li>Read path: an xor, a shift and a compare per access; a sampled access adds a plain
  *       store into a lossy ring, and a batch of reads one release store of the ring's index.
  *       Lock-free and allocation-free: concurrent producers may overwrite each other's slots, and a
  *       ring not drained in time loses its oldest keys. Either only thins the sample.</li>
