@@ -60,8 +60,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       is warm (estimate above {@link #WARM}) is still admitted 1 time in 128, so an attacker who
  *       inflates a victim's count cannot lock every newcomer out (the defence Caffeine uses).</li>
  *   <li>Hill climbing on a sampled hit ratio ({@link WindowGhosts}): every {@code 10 x capacity}
- *       requests, the climber reads how often each of seven shadow caches ("ghosts", exact
- *       W-TinyLFU caches of keys only, one per window share from 1% to 50%) hit over the period.
+ *       requests, the climber reads how often each of five shadow caches ("ghosts", exact
+ *       W-TinyLFU caches of keys only, one per window share from 1% to 40%) hit over the period.
  *       They see the same sample of the keys (all keys up to {@link WindowGhosts#MAX_GHOST}
  *       entries, a hash-chosen share of them beyond), so they are compared on the same accesses.
  *       The window moves one share up or down the grid, toward the ghost that hit most, if that

@@ -25,21 +25,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Cost</h2>
  * <ul>
- *   <li>Heap: at most {@link #MAX_GHOST} keys per ghost, whatever the cache's size (about 45 KiB
- *       per ghost at most, 7 ghosts), plus one shared frequency sketch sized for a ghost.</li>
+ *   <li>Heap: at most {@link #MAX_GHOST} keys per ghost, whatever the cache's size (about 22 KiB
+ *       per ghost at most, 5 ghosts), plus one shared frequency sketch sized for a ghost.</li>
  *   <li>Read path: an xor, a shift and a compare per access; a sampled access adds a plain
  *       store into a lossy ring, and a batch of reads one release store of the ring's index.
  *       Lock-free and allocation-free: concurrent producers may overwrite each other's slots, and a
  *       ring not drained in time loses its oldest keys. Either only thins the sample.</li>
  *   <li>The ghosts themselves are updated by writers, under a lock taken with {@code tryLock}: a
- *       writer that finds it held skips the work instead of waiting.</li>
+ *       writer that finds it held skips the work instead of waiting. Each sampled access costs one
+ *       update per ghost; in a cache of up to {@link #MAX_GHOST} entries every access is sampled.</li>
  * </ul>
  */
 final class WindowGhosts {
-    /** The window shares simulated, one ghost each (the climber moves between neighbours). */
-    static final double[] SHARES = {0.01, 0.02, 0.05, 0.10, 0.20, 0.35, 0.50};
+    /**
+     * The window shares simulated, one ghost each (the climber moves between neighbours). Five, not
+     * more: every sampled access costs one update per ghost, paid by evicting writers (seven shares
+     * and 1,024-key ghosts halved a 1,000-entry cache's evicting puts; see eviction/RESULTS.md).
+     */
+    static final double[] SHARES = {0.01, 0.03, 0.10, 0.20, 0.40};
     /** Keys a ghost holds at most: larger caches are sampled down to this. */
-    static final int MAX_GHOST = 1024;
+    static final int MAX_GHOST = 512;
     /** Sampled keys buffered between drains (a power of two). */
     static final int RING = 1 << 12;
     private static final VarHandle WRITTEN;

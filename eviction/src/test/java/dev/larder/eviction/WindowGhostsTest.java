@@ -156,8 +156,9 @@ class WindowGhostsTest {
                 assertThat(large.sampled(hash)).as("a key is sampled always or never").isTrue();
             }
         }
-        // expected 1,024 (rate 1,024 / 1,000,000); five standard deviations either way
-        assertThat(sampled).isBetween(1_024 - 160, 1_024 + 160);
+        // expected MAX_GHOST (rate MAX_GHOST / 1,000,000); five standard deviations either way
+        final int spread = (int) (5 * Math.sqrt(WindowGhosts.MAX_GHOST));
+        assertThat(sampled).isBetween(WindowGhosts.MAX_GHOST - spread, WindowGhosts.MAX_GHOST + spread);
     }
 
     @Test
