@@ -258,9 +258,8 @@ final class WindowGhosts {
         private final int[] size = new int[4];
         private int freeTop;
         private final int[] freeSlots;
-        private final long[] tableKeys;
-        private final int[] tableSlots;
-        private final int tableMask;
+        /** Key to slot. */
+        private final LongIntMap index;
         long hits;
         long misses;
 
@@ -283,10 +282,7 @@ final class WindowGhosts {
                 freeSlots[i] = capacity - i;
             }
             freeTop = capacity + 1;
-            final int table = Integer.highestOneBit(Math.max(4, capacity * 2) - 1) << 1;
-            tableKeys = new long[table];
-            tableSlots = new int[table];
-            tableMask = table - 1;
+            index = new LongIntMap(capacity + 1);
         }
 
         private int head(final int r) {
@@ -294,8 +290,8 @@ final class WindowGhosts {
         }
 
         /** @return the region holding {@code key}, or {@link #FREE} if the ghost does not hold it (tests) */
-        int regionOf(final long rawKey) {
-            final int slot = find(rawKey == 0 ? 1 : rawKey);
+        int regionOf(final long key) {
+            final int slot = index.get(key);
             return slot < 0 ? FREE : region[slot];
         }
 
@@ -309,9 +305,8 @@ final class WindowGhosts {
         }
 
         /** Records an access: a hit updates recency, a miss inserts (and may evict). */
-        void access(final long rawKey, final FrequencySketch sketch) {
-            final long key = rawKey == 0 ? 1 : rawKey;
-            final int slot = find(key);
+        void access(final long key, final FrequencySketch sketch) {
+            final int slot = index.get(key);
             if (slot >= 0) {
                 hits++;
                 final int r = region[slot];
@@ -328,7 +323,7 @@ final class WindowGhosts {
             misses++;
             final int s = freeSlots[--freeTop];
             keys[s] = key;
-            put(key, s);
+            index.put(key, s);
             region[s] = FREE;
             link(s, WINDOW);
             while (size[WINDOW] > windowMax) {
@@ -379,57 +374,8 @@ final class WindowGhosts {
 
         private void remove(final int slot) {
             unlink(slot);
-            delete(keys[slot]);
+            index.remove(keys[slot]);
             freeSlots[freeTop++] = slot;
-        }
-
-        private int index(final long key) {
-            return (int) (WTinyLfu.mix64(key) & tableMask);
-        }
-
-        private int find(final long key) {
-            for (int i = index(key); ; i = (i + 1) & tableMask) {
-                final long k = tableKeys[i];
-                if (k == key) {
-                    return tableSlots[i];
-                }
-                if (k == 0) {
-                    return -1;
-                }
-            }
-        }
-
-        private void put(final long key, final int slot) {
-            int i = index(key);
-            while (tableKeys[i] != 0) {
-                i = (i + 1) & tableMask;
-            }
-            tableKeys[i] = key;
-            tableSlots[i] = slot;
-        }
-
-        /** Linear-probing deletion by backward shift: later keys of the cluster move up. */
-        private void delete(final long key) {
-            int i = index(key);
-            while (tableKeys[i] != key) {
-                i = (i + 1) & tableMask;
-            }
-            int j = i;
-            while (true) {
-                j = (j + 1) & tableMask;
-                final long k = tableKeys[j];
-                if (k == 0) {
-                    break;
-                }
-                final int home = index(k);
-                // k may fill the hole at i if its home is not cyclically in (i, j]
-                if (((j - home) & tableMask) >= ((j - i) & tableMask)) {
-                    tableKeys[i] = k;
-                    tableSlots[i] = tableSlots[j];
-                    i = j;
-                }
-            }
-            tableKeys[i] = 0;
         }
     }
 }

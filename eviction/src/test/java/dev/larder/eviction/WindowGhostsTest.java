@@ -95,7 +95,7 @@ class WindowGhostsTest {
                 }
             } else {
                 final double u = random.nextDouble();
-                keys.add(2 + (long) (u * u * range)); // never 0 or 1: the ghost maps 0 to 1
+                keys.add(2 + (long) (u * u * range));
             }
         }
         return keys;

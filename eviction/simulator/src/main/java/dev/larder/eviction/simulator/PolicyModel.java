@@ -2,6 +2,7 @@ package dev.larder.eviction.simulator;
 
 import dev.larder.eviction.Candidates;
 import dev.larder.eviction.EvictionPolicy;
+import dev.larder.eviction.LongIntMap;
 import dev.larder.eviction.Population;
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package dev.larder.eviction.simulator;
+package dev.larder.eviction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,19 +1,21 @@
-package dev.larder.eviction.simulator;
+package dev.larder.eviction;
 
 import java.util.Arrays;
 
 /**
- * An open-addressing {@code long -> int} map (linear probing, backward-shift deletion), so the
- * model's key lookup neither boxes nor allocates per access. Values are non-negative; {@link #get}
- * returns -1 for an absent key.
+ * An open-addressing {@code long -> int} map (linear probing, backward-shift deletion), so that a
+ * lookup neither boxes nor allocates: {@link WindowGhosts}' shadow caches and the trace
+ * simulator's model index their keys with it. Any {@code long} may be a key; values are
+ * non-negative, and {@link #get} returns -1 for an absent key. Not thread-safe.
  */
-final class LongIntMap {
+public final class LongIntMap {
     private long[] keys;
     private int[] values; // -1 marks an empty cell
     private int mask;
     private int size;
 
-    LongIntMap(final int expected) {
+    /** @param expected how many keys it will hold (it grows beyond) */
+    public LongIntMap(final int expected) {
         int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
         keys = new long[cap];
         values = new int[cap];
@@ -22,10 +24,11 @@ final class LongIntMap {
     }
 
     private static int home(final long key, final int mask) {
-        return (int) (Hashing.mix(key) >>> 32) & mask;
+        return (int) (WTinyLfu.mix64(key + 0x9E37_79B9_7F4A_7C15L) >>> 32) & mask;
     }
 
-    int get(final long key) {
+    /** @return the key's value, or -1 if absent */
+    public int get(final long key) {
         for (int i = home(key, mask); ; i = (i + 1) & mask) {
             final int v = values[i];
             if (v < 0) {
@@ -37,7 +40,12 @@ final class LongIntMap {
         }
     }
 
-    void put(final long key, final int value) {
+    /**
+     * Maps {@code key} to {@code value}, replacing any previous value.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public void put(final long key, final int value) {
         if (value < 0) {
             throw new IllegalArgumentException("negative value " + value);
         }
@@ -59,7 +67,7 @@ final class LongIntMap {
     }
 
     /** @return the removed value, or -1 */
-    int remove(final long key) {
+    public int remove(final long key) {
         int i = home(key, mask);
         for (; ; i = (i + 1) & mask) {
             if (values[i] < 0) {
@@ -87,7 +95,8 @@ final class LongIntMap {
         return removed;
     }
 
-    int size() {
+    /** @return how many keys it holds */
+    public int size() {
         return size;
     }
 
