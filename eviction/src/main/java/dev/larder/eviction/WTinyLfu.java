@@ -281,13 +281,25 @@ final class WTinyLfu implements EvictionPolicy {
 
     @Override
     public int onInsert(final long keyHash, final long tick) {
+        if (!record(keyHash)) {
+            return word(PROBATION, tick); // nothing evicted yet: no window needed
+        }
+        return word(WINDOW, tick);
+    }
+
+    /**
+     * Counts one access to a key: in the sketch, and in the ghosts' sample.
+     *
+     * @return false if the policy has not started (no sketch yet: nothing is counted)
+     */
+    private boolean record(final long keyHash) {
         final FrequencySketch f = sketch;
         if (f == null) {
-            return word(PROBATION, tick); // nothing evicted yet: no window needed
+            return false;
         }
         f.increment(keyHash);
         ghosts.offer(keyHash);
-        return word(WINDOW, tick);
+        return true;
     }
 
     /**
@@ -296,22 +308,14 @@ final class WTinyLfu implements EvictionPolicy {
      */
     @Override
     public int onUpdate(final int previousAccess, final long keyHash, final long tick) {
-        final FrequencySketch f = sketch;
-        if (f != null) {
-            f.increment(keyHash);
-            ghosts.offer(keyHash);
-        }
+        record(keyHash);
         final int region = region(previousAccess);
         return word(region == 0 ? PROBATION : region == PROBATION ? PROTECTED : region, tick);
     }
 
     @Override
     public int onAccess(final int access, final long keyHash, final long tick) {
-        final FrequencySketch f = sketch;
-        if (f != null) {
-            f.increment(keyHash);
-            ghosts.offer(keyHash);
-        }
+        record(keyHash);
         return onAccessDeferred(access, keyHash, tick);
     }
 
