@@ -126,6 +126,8 @@ public final class Store {
 
     private final NativeMemory memory;
     private final SlabAllocator slabs;
+    /** Every entry, as the policy sees them: its view while filling up, and the entry-count bound's victims. */
+    private final Victims allEntries = new Victims(this, -1);
     private final HashIndex index;
     private final EvictionPolicy policy;
     private final LarderClock clock;
@@ -201,7 +203,7 @@ public final class Store {
         this.maxEntries = config.maxEntries();
         final long expected = config.expectedEntries();
         policy.configure(maxEntries > 0 ? maxEntries : expected > 0 ? expected : Math.max(1024, memory.limit / 128),
-            new Victims(this, -1));
+            allEntries);
         final long initialCapacity = expected > 0 ? HashIndex.capacityForExpected(expected, memory) : HashIndex.MIN_CAPACITY;
         final int pageCount = HashIndex.pagesFor(initialCapacity, memory);
         if ((long) pageCount * memory.pageSize > memory.limit / 2) {
@@ -1697,7 +1699,7 @@ public final class Store {
             if (!policy.evicts()) {
                 return false;
             }
-            if (!policy.evict(new Victims(this, -1), tick(clock.millis())) && ++failures > 64) {
+            if (!policy.evict(allEntries, tick(clock.millis())) && ++failures > 64) {
                 return false;
             }
         }
