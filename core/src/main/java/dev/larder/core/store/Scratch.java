@@ -76,6 +76,12 @@ public final class Scratch {
         final long[] accessHashes = new long[Store.ACCESS_BATCH];
         /** How many of {@link #accessHashes} are pending. */
         int accessCount;
+        /**
+         * The {@link Store#id} of the store whose reads {@link #accessHashes} holds: a thread that
+         * reads several stores must not give one store's reads to another's policy. An id rather than
+         * a reference, so that a thread does not keep a closed store's policy reachable.
+         */
+        long accessOwner;
         /** Reads left before this thread reads the clock again (see Store#readTime). */
         int clockCountdown;
         /** This thread's counter stripe in {@link Quiescence}. */

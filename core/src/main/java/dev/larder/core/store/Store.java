@@ -156,6 +156,9 @@ public final class Store {
      */
     static final int ACCESS_BATCH = 16;
     private final boolean batchesAccesses;
+    /** Distinguishes stores in a thread's pending reads ({@link Scratch.Frames#accessOwner}); never 0. */
+    final long id = IDS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     private long expiryCursor;
     /**
      * Reads on one thread between two readings of the system clock, when a read needs the time only
@@ -706,6 +709,11 @@ public final class Store {
         if (batchesAccesses) {
             updated = policy.onAccessDeferred(access, hash, tick(now));
             final Scratch.Frames f = sc.frames();
+            if (f.accessOwner != id) {
+                // the pending reads were of another store: dropped (at most ACCESS_BATCH - 1 counts)
+                f.accessOwner = id;
+                f.accessCount = 0;
+            }
             final long[] pending = f.accessHashes;
             pending[f.accessCount++] = hash;
             if (f.accessCount == ACCESS_BATCH) {
