@@ -7,10 +7,13 @@ Prints, per benchmark and order of stores, each pair's B/A throughput and the me
 benchmark, the policy's ratio as the geometric mean of the two orders' medians (the order bias
 cancels), expressed as full/noeviction.
 
+The two stores are named in the "stores" parameter as "A/B" (session 12's first runs wrote "A,B").
+
 Usage: python3 jmh/scripts/policy_cost.py run.json [more.json ...]
 """
 import json
 import math
+import re
 import statistics
 import sys
 
@@ -41,8 +44,8 @@ def main(paths):
                 medians.setdefault((bench, order), []).append(med)
     benches = sorted({b for b, _ in medians})
     for bench in benches:
-        fwd = [m for (b, o), ms in medians.items() if b == bench and o.split(",")[0].endswith("noeviction") for m in ms]
-        rev = [1 / m for (b, o), ms in medians.items() if b == bench and o.split(",")[1].endswith("noeviction") for m in ms]
+        fwd = [m for (b, o), ms in medians.items() if b == bench and re.split("[/,]", o)[0].endswith("noeviction") for m in ms]
+        rev = [1 / m for (b, o), ms in medians.items() if b == bench and re.split("[/,]", o)[1].endswith("noeviction") for m in ms]
         if fwd and rev:
             f, r = statistics.median(fwd), statistics.median(rev)
             print(f"{bench}: full/noeviction {f:.3f} (noeviction built first), {r:.3f} (full built first), "
