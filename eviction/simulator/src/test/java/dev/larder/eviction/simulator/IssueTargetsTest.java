@@ -11,8 +11,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The hit-ratio targets of issue 3, checked on the committed traces. These are the issue's
- * numbers: a failure here is a finding about the policy, not a bound to loosen.
+ * The hit-ratio targets of issue 3, checked on the committed traces, in every build. These are the
+ * issue's numbers: a failure here is a finding about the policy, not a bound to loosen.
+ *
+ * <p>The pure replays are deterministic: the policy is seeded (seed 1), and Caffeine's replay gives
+ * the same figure every run (ten runs agree to the hundredth, eviction/RESULTS.md). So a cell met by
+ * a small margin is not a flaky test. The in-store replays are not deterministic (the store samples
+ * at random, and threads interleave as they will); see {@link #STORE_RUNS}.
  */
 class IssueTargetsTest {
     private static final String[] TRACES = {"multi1.trace.gz", "sprite.trace.gz", "loop.trace.gz", "2_pools.trace.gz"};
@@ -62,17 +67,37 @@ class IssueTargetsTest {
         assertInStoreWithin2PointsOfPure(name, share, threads);
     }
 
+    /**
+     * Seeds 1 to this many: the in-store check compares the mean of as many in-store replays with
+     * the mean of as many pure ones. One replay of a small cache moves by a point or two with its
+     * seed and, in the store, with the store's own sampling (loop at 10%, N = 101: in-store replays
+     * of seed 1 gave 6.35 to 8.75 against pure's 6.71), so one against one tested the spread of two
+     * samples rather than whether the store changes the policy's hit ratio.
+     */
+    static final int STORE_RUNS = 3;
+
     static void assertInStoreWithin2PointsOfPure(final String name, final double share, final int threads) {
         final long[] trace = TestTraces.load(name);
         final int n = TestTraces.capacity(name, share);
-        final Result pure = wTinyLfuPure(trace, n);
-        // the same seeded policy as the pure replay: the comparison measures the store, not the
-        // spread between two random sketch seeds (a few points on sprite at 10%, see eviction/RESULTS.md)
-        final Result store = Replays.inStore(IssueTargetsTest::wTinyLfuSeeded, trace, n, threads);
-        assertThat(store.percent())
-            .as("w-tinylfu in-store (%d thread(s)) vs pure on %s at N = %d: %.2f%% vs %.2f%%; store: %s %s", threads,
-                name, n, store.percent(), pure.percent(), store.note(), store.detail())
-            .isBetween(pure.percent() - 2.0, pure.percent() + 2.0);
+        double pure = 0;
+        double store = 0;
+        final StringBuilder runs = new StringBuilder();
+        for (int seed = 1; seed <= STORE_RUNS; seed++) {
+            final long s = seed;
+            // the same seeded policy in both replays: the comparison measures the store, not the
+            // spread between two random sketch seeds (a few points on sprite at 10%, see eviction/RESULTS.md)
+            final Result p = Replays.pure(EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, s), trace, n, s);
+            final Result st = Replays.inStore(() -> EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, s),
+                trace, n, threads);
+            pure += p.percent() / STORE_RUNS;
+            store += st.percent() / STORE_RUNS;
+            runs.append(String.format("%n  seed %d: pure %.2f%%, store %.2f%% %s %s", s, p.percent(), st.percent(),
+                st.note(), st.detail()));
+        }
+        assertThat(store)
+            .as("w-tinylfu in-store (%d thread(s)) vs pure on %s at N = %d, means of %d seeds: %.2f%% vs %.2f%%%s",
+                threads, name, n, STORE_RUNS, store, pure, runs)
+            .isBetween(pure - 2.0, pure + 2.0);
     }
 
     static Stream<Arguments> caffeineCases() {
