@@ -7,7 +7,6 @@ import dev.larder.eviction.EvictionPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,27 +55,7 @@ class PendingReadsTest {
 
     private static int open(final Store store) {
         final int id = store.registerCache("c");
-        store.attach(id, new Store.CacheHooks() {
-            @Override
-            public void onReclaimed(final boolean expired, final DirectBuffer buffer, final int keyOffset,
-                                    final int keyLength, final int valueOffset, final int valueLength) {
-            }
-
-            @Override
-            public long expireAfterAccessMillis() {
-                return 0;
-            }
-
-            @Override
-            public long hits() {
-                return 0;
-            }
-
-            @Override
-            public long misses() {
-                return 0;
-            }
-        });
+        store.attach(id, TestHooks.quiet(0));
         return id;
     }
 

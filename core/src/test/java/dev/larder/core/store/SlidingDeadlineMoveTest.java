@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.larder.eviction.EvictionPolicies;
 import java.nio.charset.StandardCharsets;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,27 +27,7 @@ class SlidingDeadlineMoveTest {
     void open() {
         store = new Store(new StoreConfig(8L << 20, EvictionPolicies.wTinyLfu(), () -> now[0]));
         id = store.registerCache("sessions");
-        store.attach(id, new Store.CacheHooks() {
-            @Override
-            public void onReclaimed(final boolean expired, final DirectBuffer buffer, final int keyOffset,
-                                    final int keyLength, final int valueOffset, final int valueLength) {
-            }
-
-            @Override
-            public long expireAfterAccessMillis() {
-                return TTL;
-            }
-
-            @Override
-            public long hits() {
-                return 0;
-            }
-
-            @Override
-            public long misses() {
-                return 0;
-            }
-        });
+        store.attach(id, TestHooks.quiet(TTL));
         sc = Scratch.acquire();
     }
 
