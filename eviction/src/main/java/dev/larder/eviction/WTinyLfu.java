@@ -210,9 +210,9 @@ final class WTinyLfu implements EvictionPolicy {
         }
         final long width = Math.min(Math.max(expected, Math.min(expected * SKETCH_DENSITY, DENSE_SKETCH_WIDTH)),
             MAX_SKETCH_WIDTH);
-        final ThreadLocalRandom random = ThreadLocalRandom.current();
         // the ghosts first: a reader that sees the sketch offers to them
-        ghosts = new WindowGhosts(expected, seeded ? sketchSeed : random.nextLong());
+        ghosts = newGhosts(expected);
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
         sketch = seeded ? new FrequencySketch(width, expected, mix64(sketchSeed), mix64(sketchSeed + 1))
             : new FrequencySketch(width, expected, random.nextLong(), random.nextLong());
         final long q = Math.min(MAX_QUEUE, Math.max(256, Long.highestOneBit(Math.max(1, expected / 4) - 1) << 1));
@@ -233,9 +233,14 @@ final class WTinyLfu implements EvictionPolicy {
             ghostsChecked = true;
             final long nominal = ghosts.cacheEntries();
             if (size > 0 && Math.abs(size - nominal) * 4 > nominal) {
-                ghosts = new WindowGhosts(size, seeded ? sketchSeed : ThreadLocalRandom.current().nextLong());
+                ghosts = newGhosts(size);
             }
         }
+    }
+
+    /** @return ghosts sampling a cache of {@code cacheEntries}, seeded by the policy's seed if it has one */
+    private WindowGhosts newGhosts(final long cacheEntries) {
+        return new WindowGhosts(cacheEntries, seeded ? sketchSeed : ThreadLocalRandom.current().nextLong());
     }
 
     static int region(final int access) {

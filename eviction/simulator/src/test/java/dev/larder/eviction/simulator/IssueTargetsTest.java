@@ -24,12 +24,17 @@ class IssueTargetsTest {
     private static final double[] SHARES = {0.10, 0.25, 0.50};
 
     private static Result wTinyLfuPure(final long[] trace, final int n) {
-        return Replays.pure(wTinyLfuSeeded(), trace, n, 1);
+        return wTinyLfuPure(trace, n, 1);
     }
 
-    /** @return w-tinylfu with the model seed the targets use, 1 */
-    private static EvictionPolicy wTinyLfuSeeded() {
-        return EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, 1);
+    /** @return the pure replay of w-tinylfu seeded with {@code seed}, in a model seeded alike */
+    private static Result wTinyLfuPure(final long[] trace, final int n, final long seed) {
+        return Replays.pure(wTinyLfuSeeded(seed), trace, n, seed);
+    }
+
+    /** @return w-tinylfu seeded with {@code seed} (the targets use 1; the in-store check 1 to {@link #STORE_RUNS}) */
+    private static EvictionPolicy wTinyLfuSeeded(final long seed) {
+        return EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, seed);
     }
 
     @Test
@@ -106,9 +111,8 @@ class IssueTargetsTest {
             final long s = seed;
             // the same seeded policy in both replays: the comparison measures the store, not the
             // spread between two random sketch seeds (a few points on sprite at 10%, see eviction/RESULTS.md)
-            final Result p = Replays.pure(EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, s), trace, n, s);
-            final Result st = Replays.inStore(() -> EvictionPolicies.wTinyLfu(EvictionPolicies.DEFAULT_SAMPLES, s),
-                trace, n, threads);
+            final Result p = wTinyLfuPure(trace, n, s);
+            final Result st = Replays.inStore(() -> wTinyLfuSeeded(s), trace, n, threads);
             pure += p.percent() / STORE_RUNS;
             store += st.percent() / STORE_RUNS;
             runs.append(String.format("%n  seed %d: pure %.2f%%, store %.2f%% %s %s", s, p.percent(), st.percent(),
